@@ -2802,6 +2802,9 @@ final class ImportTests: XCTestCase {
         // By its code too, naming the company (helper-182 F1: "in neither the file nor the archive").
         let byCode = try f.importing(utf8("日期,客户,方式,内容\n2026-11-20 10:00,KH-0007,电话,回访\n"), name: "k.csv", commit: false)
         XCTAssertTrue(byCode.problems.contains { $0.reasonZH.hasPrefix("“KH-0007”所指的客户 \(gone.shortID) 甲公司已从档案中移除") }, "\(byCode.problems)")
+        // By part of its name: not found, naming the removed one (helper-183 F9).
+        let byPart = try f.importing(utf8("日期,客户,方式,内容\n2026-11-20 10:00,甲公,电话,回访\n"), name: "p.csv", commit: false)
+        XCTAssertTrue(byPart.problems.contains { $0.reasonZH.contains("已从档案中移除的客户中有：\(gone.shortID) 甲公司。如指该客户") }, "\(byPart.problems)")
         // A customer row of that name, written another way too, is a new customer, said so with
         // the way back, in the bulk reading and the general one alike (helper-182 F5: added
         // without a word).
@@ -2815,7 +2818,7 @@ final class ImportTests: XCTestCase {
             XCTAssertEqual(again.plannedInBulk, bulk)
             XCTAssertEqual(again.counts[.customers]?.new, 2)
             XCTAssertTrue(again.problems.isEmpty, "\(again.problems)")
-            let said = again.warnings.filter { $0.reasonZH.contains("已从档案中移除的客户 \(gone.shortID) 甲公司同名，将作为新客户添加") }
+            let said = again.warnings.filter { $0.reasonZH.contains("已从档案中移除的客户 \(gone.shortID) 甲公司名称相同（不计空格和“有限公司”等后缀），将作为新客户添加") }
             XCTAssertEqual(said.map(\.line), [2], "\(again.warnings)")
         }
     }

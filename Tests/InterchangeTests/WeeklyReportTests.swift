@@ -264,6 +264,8 @@ final class WeeklyReportTests: XCTestCase {
         try archive.fileComplaint(customer: "华东电力", about: "物流部", description: "发货延迟", receivedAt: Self.monday - 2 * 86_400, now: h(9, day: 1))
         let rows = try XCTUnwrap(ReportSection.sections(try build(), zh: true).first { $0.title.contains("客户投诉") }).rows.map { $0.map(\.text) }
         XCTAssertEqual(rows.map { $0[0] }.sorted(), ["TS-2026-0001（本周新增）", "TS-2026-0002（补录）"], "\(rows)")
+        // Its day is said with its status (helper-183: only the number said 补录).
+        XCTAssertEqual(rows.first { $0[0] == "TS-2026-0002（补录）" }?[2], "已受理（补录：11月21日受理）", "\(rows)")
     }
 
     /// A step of an older complaint typed in this week for a day before it (`complaint survey
@@ -284,11 +286,11 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertFalse(t.newThisWeek)
         let section = try XCTUnwrap(ReportSection.sections(r, zh: true).first { $0.title.contains("客户投诉") })
         let row = try XCTUnwrap(section.rows.first { $0[0].text == number }).map(\.text)
-        XCTAssertTrue(row[2].hasSuffix("（补录：回访实际于 11-20）"), "\(row)")
+        XCTAssertTrue(row[2].hasSuffix("已回访（补录：11月20日回访）"), "\(row)")
         XCTAssertEqual(section.note, "标“补录”的投诉或处理步骤于本周录入，实际发生在本周之前。")
         let en = try XCTUnwrap(ReportSection.sections(r, zh: false).first { $0.title.contains("Complaints") })
-        XCTAssertTrue(en.rows.first { $0[0].text == number }?[2].text.hasSuffix(" (entered late: surveyed on 11-20)") == true, "\(en.rows)")
-        XCTAssertTrue(ReportRender.markdown(r, zh: true).contains("（补录：回访实际于 11-20）"))
+        XCTAssertTrue(en.rows.first { $0[0].text == number }?[2].text.hasSuffix(" (entered late: surveyed 11-20)") == true, "\(en.rows)")
+        XCTAssertTrue(ReportRender.markdown(r, zh: true).contains("（补录：11月20日回访）"))
     }
 
     /// A stage move made last Friday and typed in on Monday (`project stage --at`): the project

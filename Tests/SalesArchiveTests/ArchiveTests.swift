@@ -107,6 +107,17 @@ final class ArchiveTests: XCTestCase {
         // A live customer of that name again is found, not the removed one.
         let again = try a.addCustomer(name: "甲公司", now: day(3))
         XCTAssertEqual(try a.resolve(.customer, "甲公司").id, again.id)
+        // Part of a name that a live customer's and a removed one's hold: asked, not the live one
+        // taken (helper-183 F1: a contact went to 京东方).
+        let jd = try a.addCustomer(name: "北京京东世纪贸易有限公司", now: day(3))
+        let boe = try a.addCustomer(name: "京东方科技集团股份有限公司", now: day(3))
+        _ = try a.remove(.customer, jd.shortID, reason: "重复录入", now: day(4))
+        XCTAssertThrowsError(try a.addContact(customer: "京东", name: "刘强", now: day(4))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .ambiguous)
+            XCTAssertEqual(($0 as? ArchiveError)?.candidates, ["\(boe.shortID) 京东方科技集团股份有限公司"])
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "“京东”匹配到 \(boe.shortID) 京东方科技集团股份有限公司；另有已移除的客户 \(jd.shortID) 北京京东世纪贸易有限公司，名称中也含有“京东”，请输入更完整的名称或编号")
+        }
+        XCTAssertEqual(try a.resolve(.customer, "京东方").id, boe.id, "a text the removed name does not hold")
     }
 
     /// A mobile number with a stray letter among its digits, or a mainland mobile of 10 or 12
@@ -141,10 +152,17 @@ final class ArchiveTests: XCTestCase {
         XCTAssertNoThrow(try a.edit(.customer, "恒瑞", fields: [("phone", "0518-8111 2222 转 601")], now: day(2)))
         // Under 电话 as under 手机: a mobile of the wrong length, a landline whose number after its
         // area code is too short or too long, and a masked number are refused (helper-182 F7).
-        let phones: [(String, String)] = [("1381234567", "是 10 位数字，大陆手机号应为 11 位"), ("025-8456300", "共 10 位数字；区号 025 的固定电话，区号后应为 8 位号码"),
-                                          ("025-845630001", "共 12 位数字"), ("010 6552 998", "区号 010"), ("0571-876543", "区号 0571 的固定电话，区号后应为 7 或 8 位号码"),
-                                          ("021-68888888/025-8456300", "中的“025-8456300”共 10 位数字"), ("01381234567", "是 10 位数字"),
-                                          ("138****5678", "中有被隐藏的数字（“****”）"), ("138xxxx5678", "中有被隐藏的数字（“xxxx”）"), ("0571-8765****", "被隐藏")]
+        let phones: [(String, String)] = [("1381234567", "是 10 位数字，大陆手机号应为 11 位"), ("025-8456300", "区号 025 后是 7 位号码，应为 8 位，请核对是否少输或多输了一位"),
+                                          ("025-845630001", "区号 025 后是 9 位号码"), ("010 6552 998", "区号 010 后是 7 位号码"), ("0571-876543", "区号 0571 后是 6 位号码，应为 7 或 8 位"),
+                                          ("021-68888888/025-8456300", "中的“025-8456300”区号 025 后是 7 位号码"), ("01381234567", "（不计开头的 0）是 10 位数字"),
+                                          ("138****5678", "中有被隐藏的数字（“****”）"), ("138xxxx5678", "中有被隐藏的数字（“xxxx”）"), ("0571-8765****", "被隐藏"),
+                                          // (helper-183: masks with spaces or dots, 86 written apart, a landline after +86
+                                          // without its 0, a Taipei number as written there.)
+                                          ("138 **** 5678", "被隐藏"), ("138 xxxx 5678", "（“xxxx”）"), ("138●●●●5678", "（“●●●●”）"), ("0571-8765xxxx", "被隐藏"),
+                                          ("86 1381234567", "（不计国家代码 86）是 10 位数字"), ("86-1381234567", "是 10 位数字"), ("+86 25 8456300", "区号 025 后是 7 位号码"),
+                                          ("+86 21 1234567", "区号 021 后是 7 位号码"), ("+86-10-6234567", "区号 010 后是 7 位号码"), ("+86 (25) 8456300", "区号 025 后是 7 位号码"),
+                                          ("+86 10 623456789", "区号 010 后是 9 位号码"), ("0138000000012", "（不计开头的 0）是 12 位数字"),
+                                          ("02-2345-6789", "区号“02”不是大陆的区号（大陆区号为 010、02X 或四位数，如 0571）；如为台湾号码，请写成“+886 2 …”")]
         for (phone, said) in phones {
             for (kind, name) in [(EntityKind.customer, "恒瑞"), (.contact, "张三")] {
                 XCTAssertThrowsError(try a.edit(kind, name, fields: [("phone", phone)], now: day(2)), phone) {
@@ -155,7 +173,7 @@ final class ArchiveTests: XCTestCase {
         XCTAssertThrowsError(try a.edit(.contact, "张三", fields: [("mobile", "139****5678")], now: day(2)))
         for phone in ["0571-8765432", "0571-87654321-8001", "(0571)8765-4321 总机", "025-84563000/84563001", "400-820-8820", "总机 021-68888888",
                       "13812345678", "+852 2345 6789", "00852 2345 6789", "021 6888 8888 12", "+86 571 8765 4321", "+86 (0)571 8765 4321",
-                      "0086 21 5555 6666", "021-68888888转801", "6888 8888", "95588", "021-68888888 021-68888889", "0571-87654321 x8001", "013800000001"] {
+                      "0086 21 5555 6666", "021-68888888转801", "6888 8888", "95588", "021-68888888 021-68888889", "0571-87654321 x8001", "013800000001", "+86 400 820 8820", "86-10-65529988", "+886 2 2345 6789", "138 1234 5678 (微信同号)", "021-6888 8888 x 801"] {
             XCTAssertNoThrow(try a.edit(.customer, "恒瑞", fields: [("phone", phone)], now: day(2)), phone)
         }
     }

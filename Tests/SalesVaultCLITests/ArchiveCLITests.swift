@@ -276,7 +276,10 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(odd.stdout.contains("（passwd 不能在 shell 中使用，请在命令行中运行。）"), odd.stdout)
         // The shell's own words are explained, not called unknown or refused; unlock is refused
         // inside (helper-182).
-        let own = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw"), "--lang", "zh"], stdin: "help lock\nhelp exit\nhelp help\nunlock\n", environment: e)
+        // (With -a, as every command takes the archive; a bare group the shell refuses is refused,
+        // not its help printed: helper-183.)
+        let own = try runTool(["shell", "-a", dir.path("week.svault"), "--password-file", dir.path("pw"), "--lang", "zh"], stdin: "help lock\nhelp exit\nhelp help\nunlock\nkeys\n", environment: e)
+        XCTAssertTrue(own.stderr.contains("shell 中不能使用 keys"), own.stderr)
         XCTAssertTrue(own.stdout.contains("lock：在 shell 中用于锁定档案并退出 shell") && own.stdout.contains("exit：在 shell 中用于锁定档案并退出 shell"), own.stdout)
         XCTAssertFalse(own.stdout.contains("没有“help”这个命令") || own.stdout.contains("lock 不能在 shell 中使用"), own.stdout)
         XCTAssertTrue(own.stderr.contains("shell 中不能使用 unlock"), own.stderr)

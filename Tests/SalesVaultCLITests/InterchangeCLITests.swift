@@ -722,6 +722,9 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // Part of its name: not found, with the removed one named.
         let part = try sv(["--lang", "zh", "log", "add", "华为技术", "call", "回访"], expect: 8)
         XCTAssertTrue(part.stderr.contains("找不到“华为技术”对应的客户。已移除的客户中有：C1 华为技术有限公司（"), part.stderr)
+        // A command that only reads says no "nothing was changed" (helper-183).
+        let show = try sv(["--lang", "zh", "customer", "show", "C1"], expect: 8)
+        XCTAssertTrue(show.stderr.contains("客户 C1（华为技术有限公司）已被移除。") && !show.stderr.contains("未做任何更改"), show.stderr)
         let xlsx = dir.path("全部.xlsx")
         try sv(["export", "--out", xlsx])
         let other = try newArchive("b.svault", owner: "李娜")
@@ -730,6 +733,11 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(try list("customer", on: other).map { $0["name"] as? String }, ["中兴通讯股份有限公司"])
         XCTAssertEqual(try list("contact", on: other).map { $0["name"] as? String }, ["李雷"])
         XCTAssertEqual(try list("log", on: other).count, 1)
+        // Near a live customer's name, the removed one is named too (helper-183 F6).
+        try sv(["customer", "add", "华为技术", "--force"])
+        let near = try sv(["--lang", "zh", "customer", "add", "华为技术有限公司"], expect: 8)
+        XCTAssertTrue(near.stderr.contains("同名客户 C1 华为技术有限公司已从档案中移除。") && near.stderr.contains("另外，档案中可能已有该客户：C") && near.stderr.contains(" 华为技术（名称相近"), near.stderr)
+        try sv(["customer", "remove", "华为技术", "--reason", "测试"])
         // Undo brings the customer back with what went with it.
         try sv(["undo", try batchID(in: removed.stdout.replacingOccurrences(of: "salesvault undo ", with: "记为批次 "))])
         XCTAssertEqual(try list("contact").count, 2)

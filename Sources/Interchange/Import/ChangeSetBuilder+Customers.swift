@@ -155,7 +155,7 @@ extension Importer.ChangeSetBuilder {
                 fields.append(("note", note))
             }
             ref = "@\(add(.addCustomer(name: name, fields: fields), row: i))"
-            if let gone = removedCustomers[key.text] {
+            if !removedCustomers.isEmpty, let gone = Identity.removedNamesake(key: key.text, in: removedCustomers) {
                 updateWarnings.append(Identity.removedNamesakeWarning(table: tables[r.mapped].table.name, line: r.line, column: header(r, "name"), name: name, removed: gone))
             }
             fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)

@@ -4,6 +4,17 @@ import SalesArchive
 extension Importer.ChangeSetBuilder {
     func nearNames(_ text: String) -> [String] { nearCustomers.names(text) }
 
+    /// The removed customers (the latest three) whose name holds `text`, two characters at least.
+    func removedHolding(_ text: String) -> [Entity] {
+        let wanted = CompanyName.halfWidth(text.trimmedWhitespace)
+        guard wanted.count >= 2, !removedCustomers.isEmpty else { return [] }
+        var found: [Entity] = []
+        archive.state.eachIncludingRemoved(.customer) { e in
+            if e.removed, let name = e["name"]?.text, CompanyName.halfWidth(name).contains(wanted) { found.append(e) }
+        }
+        return Array(found.suffix(3).reversed())
+    }
+
     /// The customer a reference names: a source id of this file, a credit code, a code or
     /// a name (compared as company names are), in the file first, then in the archive.
     func customerRef(_ text: String, keys: RowKeys? = nil) -> String? {
@@ -257,6 +268,11 @@ extension Importer.ChangeSetBuilder {
                 let listed = found.prefix(5).joined(separator: "、") + (found.count > 5 ? "等" : "")
                 refuse(i, header(r, "customer"), text, "no customer is named \(text); the archive has \(found.prefix(5).joined(separator: "; ")): write the customer's full name as the archive does, its code or credit code",
                        "档案中没有名为“\(text)”的客户，名称相近的有：\(listed)。请按档案中的写法填写客户全称，也可改填客户编号或统一社会信用代码")
+            } else if case let gone = removedHolding(text), !gone.isEmpty {
+                // (Part of a removed customer's name: named, as commands name it: helper-183 F9.)
+                let listed = gone.map { "\($0.shortID) \($0.displayName)" }
+                refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive; removed from the archive: \(listed.joined(separator: "; ")) (to bring one back, undo the change that removed it, see salesvault history, then import again)",
+                       "找不到客户“\(text)”（本文件和档案中都没有）；已从档案中移除的客户中有：\(listed.joined(separator: "、"))。如指该客户，请在 salesvault history 中找到移除它的批次，用 salesvault undo 撤销后再导入")
             } else {
                 refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive; give the customer's full name, code or credit code",
                        "找不到客户“\(text)”（本文件和档案中都没有），请填写客户全称、客户编号或统一社会信用代码")

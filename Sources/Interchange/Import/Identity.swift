@@ -324,28 +324,44 @@ extension Identity {
     /// suffixes are ignored (`companyKey`): adding it again makes a new customer without the
     /// removed one's history, where undoing the removal brings that back (helper-182 F5: it was
     /// added without a word).
+    /// Also a name the same once the place words and legal forms inside it are set aside
+    /// (`CompanyName.comparable`, four characters at least: 杭州海康威视数字技术股份 for the removed
+    /// 杭州海康威视数字技术股份有限公司 was added without a word: helper-183 F2).
     public static func removedNamesake(of name: String, in state: ArchiveState) -> Entity? {
         let key = companyKey(name)
         guard !key.isEmpty else { return nil }
-        return removedCustomersByKey(in: state)[key]
+        return removedNamesake(key: key, in: removedCustomersByKey(in: state))
     }
 
-    /// The removed customers by their company key (`companyKey`), the latest of each key.
+    /// The removed customer of a company key in `removed` (`removedCustomersByKey`).
+    static func removedNamesake(key: String, in removed: [String: Entity]) -> Entity? {
+        if let same = removed[key] { return same }
+        let plain = CompanyName.comparable(key)
+        return plain.count >= 4 ? removed["~" + plain] : nil
+    }
+
+    /// The removed customers by their company key (`companyKey`), and by "~" and that key as
+    /// compared for likeness (`CompanyName.comparable`, four characters at least); the latest
+    /// of each.
     static func removedCustomersByKey(in state: ArchiveState) -> [String: Entity] {
         var found: [String: Entity] = [:]
         state.eachIncludingRemoved(.customer) { e in
             guard e.removed, let name = e["name"]?.text else { return }
             let key = companyKey(name)
-            if !key.isEmpty, e.id > (found[key]?.id ?? 0) { found[key] = e }
+            guard !key.isEmpty else { return }
+            if e.id > (found[key]?.id ?? 0) { found[key] = e }
+            let plain = CompanyName.comparable(key)
+            if plain.count >= 4, e.id > (found["~" + plain]?.id ?? 0) { found["~" + plain] = e }
         }
         return found
     }
 
     /// What an import says of a new customer named as a removed one (`removedNamesake`).
     static func removedNamesakeWarning(table: String, line: Int, column: String?, name: String, removed gone: Entity) -> ImportProblem {
-        ImportProblem(table: table, line: line, column: column, value: name,
-                      reason: "\(name) is the name of \(gone.shortID) \(gone.displayName), which was removed from the archive: it is added as a new customer, without the removed one's records; to bring that one back instead, undo the change that removed it (see salesvault history \(gone.shortID)) and leave this row out",
-                      reasonZH: "“\(name)”与已从档案中移除的客户 \(gone.shortID) \(gone.displayName)同名，将作为新客户添加，不含原客户的记录。如要恢复原客户，请删去本行，并在 salesvault history \(gone.shortID) 中找到移除它的批次，用 salesvault undo 撤销")
+        let same = gone.displayName == name.trimmedWhitespace
+        return ImportProblem(table: table, line: line, column: column, value: name,
+                      reason: "\(name) is \(same ? "" : "once spaces and legal suffixes are set aside ")the name of \(gone.shortID) \(gone.displayName), which was removed from the archive: it is added as a new customer, without the removed one's records; to bring that one back instead, undo the change that removed it (see salesvault history \(gone.shortID)) and leave this row out",
+                      reasonZH: "“\(name)”与已从档案中移除的客户 \(gone.shortID) \(gone.displayName)\(same ? "同名" : "名称相同（不计空格和“有限公司”等后缀）")，将作为新客户添加，不含原客户的记录。如要恢复原客户，请删去本行，并在 salesvault history \(gone.shortID) 中找到移除它的批次，用 salesvault undo 撤销")
     }
 
     /// The archive's customers as `likelyDuplicates` compares them, each name folded and keyed

@@ -80,7 +80,7 @@ extension Importer {
         if !removed.isEmpty {
             let column = mapped.column("name")?.header
             for i in rows.indices {
-                if let gone = removed[keys[i]!.companyKey!.text] {
+                if let gone = Identity.removedNamesake(key: keys[i]!.companyKey!.text, in: removed) {
                     warnings.append(Identity.removedNamesakeWarning(table: mapped.table.name, line: rows[i].line, column: column, name: rows[i].field("name") ?? "", removed: gone))
                 }
             }

@@ -103,7 +103,7 @@ public struct ReportSection: Sendable {
                 // (One recorded this week but received before it is entered late, as a log entry
                 // is: it was said 本周新增: helper-179.)
                 [c(t.number + (t.newThisWeek ? ((t.receivedAt ?? .max) < r.periodStart ? (zh ? "（补录）" : " (entered late)") : (zh ? "（本周新增）" : " (new)")) : "")),
-                 c(t.customer), c(ReportText.complaintStatus(t.status, zh: zh) + ReportText.lateComplaintSteps(t.enteredLate, zh: zh, calendar)),
+                 c(t.customer), c(ReportText.complaintStatus(t.status, zh: zh) + ReportText.lateComplaintSteps(t.enteredLate, status: t.status, zh: zh, calendar)),
                  c(ReportText.date(t.receivedAt, calendar)), c(ReportText.date(t.managerNotifiedAt, calendar)),
                  c(ReportText.date(t.directorNotifiedAt, calendar)), c(t.coordinator ?? ""), c(ReportText.satisfaction(t.satisfaction, zh: zh))]
             }, empty: zh ? "本周无新增或未结案的投诉。" : "No complaints.",

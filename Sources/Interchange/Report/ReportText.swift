@@ -34,19 +34,31 @@ public enum ReportText {
 
     public static func day(_ d: Int32?) -> String { d.map { DateParser.format($0) } ?? "" }
 
-    /// A complaint's steps entered late (`WeeklyReport.Complaint.enteredLate`), after its status:
-    /// `（补录：回访实际于 11-20）`; "" for none.
-    static func lateComplaintSteps(_ late: [String: Int64]?, zh: Bool, _ calendar: DepartmentCalendar) -> String {
+    /// A complaint's steps entered late (`WeeklyReport.Complaint.enteredLate`), after its status,
+    /// each with its day, in the order of the steps: `（补录：11月9日受理，11月10日通报销售经理、销售总监，
+    /// 11月13日回访）`; "" for none. A withdrawal is said as the status says it (撤诉 or 认定不成立).
+    static func lateComplaintSteps(_ late: [String: Int64]?, status: String, zh: Bool, _ calendar: DepartmentCalendar) -> String {
         guard let late, !late.isEmpty else { return "" }
-        let steps: [(key: String, zh: String, en: String)] = [("managerNotifiedAt", "通报销售经理", "sales manager told"), ("directorNotifiedAt", "通报销售总监", "director told"),
-                                                              ("resolvedAt", "处理", "resolved"), ("withdrawnAt", "撤诉/不成立", "withdrawn"), ("surveyedAt", "回访", "surveyed")]
-        let said = steps.compactMap { step in
-            late[step.key].map { at in
-                let day = String(calendar.dateString(of: at).dropFirst(5))
-                return zh ? "\(step.zh)实际于 \(day)" : "\(step.en) on \(day)"
+        let withdrawal = status == ComplaintStatus.unfounded.rawValue ? ("found unfounded", "认定不成立") : ("withdrawn", "撤诉")
+        let steps: [(key: String, en: String, zh: String)] = [
+            ("receivedAt", "received", "受理"), ("managerNotifiedAt", "sales manager told", "通报销售经理"), ("directorNotifiedAt", "sales director told", "通报销售总监"),
+            ("resolvedAt", "resolved", "处理"), ("withdrawnAt", withdrawal.0, withdrawal.1), ("surveyedAt", "surveyed", "回访"),
+        ]
+        var said: [(day: String, en: String, zh: String)] = []
+        for step in steps {
+            guard let at = late[step.key] else { continue }
+            let date = calendar.dateString(of: at)  // YYYY-MM-DD
+            let parts = date.split(separator: "-").compactMap { Int($0) }
+            let day = zh && parts.count == 3 ? "\(parts[1])月\(parts[2])日" : String(date.dropFirst(5))
+            // (Both managers told the same day: one step, 通报销售经理、销售总监.)
+            if step.key == "directorNotifiedAt", let last = said.last, last.day == day, last.zh == "通报销售经理" {
+                said[said.count - 1] = (day, "sales manager and sales director told", "通报销售经理、销售总监")
+                continue
             }
+            said.append((day, step.en, step.zh))
         }
-        return zh ? "（补录：" + said.joined(separator: "，") + "）" : " (entered late: " + said.joined(separator: ", ") + ")"
+        return zh ? "（补录：" + said.map { $0.day + $0.zh }.joined(separator: "，") + "）"
+            : " (entered late: " + said.map { $0.en + " " + $0.day }.joined(separator: ", ") + ")"
     }
 
     public static func date(_ instant: Int64?, _ calendar: DepartmentCalendar) -> String {

@@ -350,11 +350,20 @@ public enum WeeklyReportBuilder {
                 receivedAt: atEnd.value(t, "receivedAt")?.int, managerNotifiedAt: atEnd.value(t, "managerNotifiedAt")?.int,
                 directorNotifiedAt: atEnd.value(t, "directorNotifiedAt")?.int, coordinator: atEnd.value(t, "coordinator")?.text,
                 satisfaction: atEnd.value(t, "satisfaction")?.text, newThisWeek: created.contains(t.id),
-                enteredLate: created.contains(t.id) ? nil : lateComplaintSteps[t.id].flatMap { late in
+                enteredLate: {
+                    // One recorded this week for a day before it: each of its steps before the
+                    // week, its receipt too (helper-183: only the number said 补录, not when).
+                    if created.contains(t.id) {
+                        var late: [String: Int64] = [:]
+                        for key in ["receivedAt"] + complaintStepKeys.values {
+                            if let at = atEnd.value(t, key)?.int, at < week.lowerBound { late[key] = at }
+                        }
+                        return late.isEmpty ? nil : late
+                    }
                     // (Only the steps it still has at the week's end: an undone one is no step.)
-                    let kept = late.filter { atEnd.value(t, $0.key)?.int == $0.value }
+                    let kept = lateComplaintSteps[t.id]?.filter { atEnd.value(t, $0.key)?.int == $0.value } ?? [:]
                     return kept.isEmpty ? nil : kept
-                }))
+                }()))
         }
         report.complaints.sort { ($0.receivedAt ?? 0, $0.number) < ($1.receivedAt ?? 0, $1.number) }
 

@@ -428,34 +428,29 @@ extension ChangeDraft {
 
     /// What is wrong with a phone or mobile number as written (after `phoneForm`), or nil, the
     /// same in either field (people put a mobile under 电话 and a landline under 手机):
-    /// - a masked number (`138****5678`, `138xxxx5678`: copied from a list that hides digits;
-    ///   it was stored as a number: helper-182);
+    /// - a masked number (`138****5678`, `138 xxxx 5678`, `138●●●●5678`: copied from a list that
+    ///   hides digits; it was stored as a number: helper-182, helper-183);
     /// - a stray letter among its digits (138-1234-567a: the letter was dropped and the number
     ///   compared as another contact's: helper-179);
-    /// - a mainland mobile number of the wrong length (10 or 12 digits, also after +86, or with
-    ///   an extension after it, or as the second number of the cell: helper-179, helper-181), or
-    ///   of 11 digits not starting 13–19; under 电话 too (`1381234567` there was taken: helper-182);
+    /// - a mainland mobile number of the wrong length (10 or 12 digits, also after +86 or 86, or
+    ///   with an extension after it, or as the second number of the cell: helper-179, helper-181,
+    ///   helper-183), or of 11 digits not starting 13–19; under 电话 too (`1381234567` there was
+    ///   taken: helper-182); 0 before a mobile (013800000001, as dialled from another city) is
+    ///   the mobile;
     /// - a landline with its area code of the wrong length: 8 digits after 010 and 02X, 7 or 8
-    ///   after a four-digit code (`025-8456300`, `025-845630001` were taken: helper-182).
+    ///   after a four-digit code (`025-8456300`, `025-845630001` were taken: helper-182), also
+    ///   written after +86 without the code's 0 (`+86 25 8456300`: helper-183).
     /// An extension's x or ext, and words such as tel, are letters a cell may hold; numbers abroad
     /// (+1 …, 00852 …), numbers without an area code and service numbers are not judged.
     package static func phoneProblem(_ text: String) -> (en: String, zh: String)? {
+        if let masked = maskedDigits(text) {
+            return ("has digits masked (\(masked)); write the whole number", "中有被隐藏的数字（“\(masked)”），像是从打码的名单中复制的；请填写完整号码")
+        }
         let u = Array(text.utf8)
         func isLetter(_ b: UInt8) -> Bool { (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
         func isDigit(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) }
-        func isMask(_ b: UInt8) -> Bool { b == 0x2A || b == 0x78 || b == 0x58 }  // * x X
         var i = 0
         while i < u.count {
-            // A run of * (or of two x or more) beside a digit: digits hidden.
-            if isMask(u[i]) {
-                var j = i
-                while j < u.count && isMask(u[j]) { j += 1 }
-                let touches = (i > 0 && isDigit(u[i - 1])) || (j < u.count && isDigit(u[j]))
-                if touches, u[i..<j].contains(0x2A) || j - i >= 2 {
-                    return ("has digits hidden (\(String(decoding: u[i..<j], as: UTF8.self))), as a list that masks numbers shows them; write the whole number",
-                            "中有被隐藏的数字（“\(String(decoding: u[i..<j], as: UTF8.self))”），像是从打码的名单中复制的；请填写完整号码")
-                }
-            }
             guard isLetter(u[i]) else { i += 1; continue }
             var j = i
             while j < u.count && isLetter(u[j]) { j += 1 }
@@ -483,20 +478,32 @@ extension ChangeDraft {
             if !current.isEmpty { groups.append(current) }
             var digits = groups.flatMap { $0 }
             let plus = number.drop { !$0.isNumber && $0 != "+" }.first == "+"
+            var country = false
             if plus {
                 guard digits.starts(with: [0x38, 0x36]) else { continue }  // (a number abroad)
                 digits.removeFirst(2)
+                country = true
             } else if digits.starts(with: [0x30, 0x30, 0x38, 0x36]) {
                 digits.removeFirst(4)
-            } else if digits.starts(with: [0x38, 0x36]), digits.count == 13 {
+                country = true
+            } else if digits.starts(with: [0x38, 0x36]), digits.count == 13 || groups.first == [0x38, 0x36] {
+                // (86 written apart, 86 138…: the country code, as +86: helper-183.)
                 digits.removeFirst(2)
+                country = true
+            }
+            // After the country code, a landline without its area code's 0 (+86 25 8456300,
+            // +86 10 6552 9988): judged as written with it (helper-183).
+            if country, let first = digits.first, first != 0x30, first != 0x31 || (digits.count >= 2 && digits[1] == 0x30) { digits.insert(0x30, at: 0) }
+            // (0 before a mobile, as it was dialled from another city: 013800000001; no area
+            // code but 010 starts 01.)
+            var zeroBefore = false
+            if digits.starts(with: [0x30, 0x31]), digits.count >= 3, digits[2] != 0x30 {
+                digits.removeFirst()
+                zeroBefore = true
             }
             let tail = groups.count >= 2 ? groups[groups.count - 1].count : 0
             let shown = String(number.trimmingCharacters(in: .whitespaces))
             let whole = shown == text.trimmingCharacters(in: .whitespaces)
-            // (0 before a mobile, as it was dialled from another city: 013800000001; no area
-            // code but 010 starts 01.)
-            if digits.starts(with: [0x30, 0x31]), digits.count >= 3, digits[2] != 0x30 { digits.removeFirst() }
             if digits.first == 0x30, digits.count >= 2, digits[1] != 0x30 {
                 // A landline with its area code (00…: a number abroad).
                 let threeDigitCode = digits[1] == 0x31 || digits[1] == 0x32
@@ -505,19 +512,25 @@ extension ChangeDraft {
                 // (0571-87654321-8001, 021 6888 8888 12: a whole number and its extension.)
                 if (1...5).contains(tail), groups[groups.count - 2].count >= 3, fits(digits.count - tail) { continue }
                 guard (9...13).contains(digits.count) else { continue }
-                let code = String(decoding: digits.prefix(threeDigitCode ? 3 : 4), as: UTF8.self)
-                return ((whole ? "has \(digits.count) digits" : "has a number of \(digits.count) digits (\(shown))")
-                        + (threeDigitCode ? "; a landline with the area code \(code) has 8 digits after it: check for a digit left out or typed twice"
-                                          : "; a landline with the area code \(code) has 7 or 8 digits after it: check for a digit left out or typed twice"),
-                        (whole ? "" : "中的“\(shown)”") + "共 \(digits.count) 位数字；"
-                        + (threeDigitCode ? "区号 \(code) 的固定电话，区号后应为 8 位号码" : "区号 \(code) 的固定电话，区号后应为 7 或 8 位号码")
-                        + "，请核对是否少输或多输了一位")
+                let which = whole ? ("", "") : (" (\(shown))", "中的“\(shown)”")
+                // (02-2345-6789: Taipei's number as written there; no area code of the mainland
+                // has two digits: it was said to be 022's: helper-183.)
+                if !country, let code = groups.first, code.count == 2 {
+                    let written = String(decoding: code, as: UTF8.self)
+                    return ("\(which.0.isEmpty ? "" : "has a number\(which.0) whose ")area code \(written) is none of mainland China's (010, 02X, or four digits such as 0571); write a number in Taiwan as +886 \(written.dropFirst()) …",
+                            which.1 + "区号“\(written)”不是大陆的区号（大陆区号为 010、02X 或四位数，如 0571）；如为台湾号码，请写成“+886 \(written.dropFirst()) …”")
+                }
+                let codeLength = threeDigitCode ? 3 : 4
+                let code = String(decoding: digits.prefix(codeLength), as: UTF8.self)
+                let after = digits.count - codeLength
+                return ("has\(which.0) \(after) digits after the area code \(code), which takes \(threeDigitCode ? "8" : "7 or 8"): check for a digit left out or typed twice",
+                        which.1 + "区号 \(code) 后是 \(after) 位号码，应为 \(threeDigitCode ? "8" : "7 或 8") 位，请核对是否少输或多输了一位")
             }
             guard digits.first == 0x31, (9...13).contains(digits.count) else { continue }
             // (1-212-555-0100, (1) 415 …: a country code 1 written alone before the number, as
             // North American numbers are; no mainland mobile is written so: helper-182.)
             if groups.count >= 2, groups[0] == [0x31] { continue }
-            // (+86 10 6552 9988: Beijing's area code, no mobile.)
+            // (10 6552 9988: Beijing's number without its 0, no mobile.)
             if digits[1] == 0x30 && digits.count != 11 { continue }
             if digits.count == 11 {
                 // (1381234567-1: ten digits and an extension read as eleven.)
@@ -533,8 +546,39 @@ extension ChangeDraft {
             }
             // (13812345678-1: a whole number and its extension.)
             if (1...4).contains(tail), digits.count - tail == 11 { continue }
-            return ((whole ? "has \(digits.count) digits" : "has a number of \(digits.count) digits (\(shown))") + "; a mobile number in mainland China has 11: check for a digit left out or typed twice",
-                    (whole ? "" : "中的“\(shown)”") + "是 \(digits.count) 位数字，大陆手机号应为 11 位，请核对是否少输或多输了一位")
+            let counted = zeroBefore ? (" after its leading 0", "（不计开头的 0）") : country ? (" after the country code", "（不计国家代码 86）") : ("", "")
+            return ((whole ? "has \(digits.count) digits" : "has a number of \(digits.count) digits (\(shown))") + counted.0 + "; a mobile number in mainland China has 11: check for a digit left out or typed twice",
+                    (whole ? "" : "中的“\(shown)”") + counted.1 + "是 \(digits.count) 位数字，大陆手机号应为 11 位，请核对是否少输或多输了一位")
+        }
+        return nil
+    }
+
+    /// The masking characters of a phone cell that has digits besides (`138****5678`, `138 xxxx
+    /// 5678`, `138●●●●5678`), as written; nil when none: any *, ●, •, ○, ■, □ or ×, or two x in a
+    /// row or more with a digit before and after them (spaces between set aside), or three right
+    /// beside a digit. One x is an extension (x801).
+    static func maskedDigits(_ text: String) -> String? {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.contains(where: { ("0"..."9").contains($0) }) else { return nil }
+        let always: Set<Unicode.Scalar> = ["*", "＊", "●", "•", "○", "◯", "■", "□", "×", "※"]
+        func isX(_ u: Unicode.Scalar) -> Bool { u == "x" || u == "X" || u == "ｘ" || u == "Ｘ" }
+        var i = 0
+        while i < scalars.count {
+            let u = scalars[i]
+            guard always.contains(u) || isX(u) else { i += 1; continue }
+            var j = i
+            while j < scalars.count && (always.contains(scalars[j]) || isX(scalars[j])) { j += 1 }
+            let run = String(String.UnicodeScalarView(scalars[i..<j]))
+            if run.unicodeScalars.contains(where: { always.contains($0) }) { return run }
+            func digit(_ u: Unicode.Scalar?) -> Bool { u.map { ("0"..."9").contains($0) } ?? false }
+            if j - i >= 2 {
+                // (Between digits, spaces set aside; or three at least right after or before one:
+                // 138XXXX, 0571-8765xxxx.)
+                let before = scalars[..<i].last { $0 != " " }, after = scalars[j...].first { $0 != " " }
+                if digit(before) && digit(after) { return run }
+                if j - i >= 3, digit(i > 0 ? scalars[i - 1] : nil) || digit(j < scalars.count ? scalars[j] : nil) { return run }
+            }
+            i = j
         }
         return nil
     }
@@ -1080,6 +1124,22 @@ enum Lookup {
                                    zh: "\(kind.zh)“\(shown)”（\(gone.shortID)）已\(with?.zh ?? "被移除")。\(see.1)如需恢复，请在 salesvault history 中找到移除它的批次，再用 salesvault undo 撤销"
                                        + (others.isEmpty ? "" : "。名称中含有“\(shown)”的另有：" + others.joined(separator: "、") + "，如指其中之一，请改用编号或全称"),
                                    candidates: [])
+            }
+        }
+        // Part of a name that a removed record's name holds too: asked, naming it, not the live
+        // one taken (京东, with 北京京东… removed, added a contact to 京东方 without a word:
+        // helper-183 F1). In a command only.
+        if suggest && exact.isEmpty && !matches.isEmpty {
+            var removed: [Entity] = []
+            state.eachIncludingRemoved(kind) { e in
+                if e.removed, Self.names(of: e).map(key).contains(where: { $0.contains(wanted) }) { removed.append(e) }
+            }
+            if !removed.isEmpty {
+                let live = matches.prefix(20).map { "\($0.shortID) \($0.displayName)" }
+                let gone = removed.suffix(3).reversed().map { "\($0.shortID) \($0.displayName)" }
+                throw ArchiveError(.ambiguous, "\(shown) is part of the name of \(live.count == 1 ? live[0] : "\(matches.count) \(kind.en) records"), and of \(gone.joined(separator: "; ")), removed; give more of the name or the id",
+                                   zh: "“\(shown)”匹配到\(live.count == 1 ? " \(live[0])" : " \(matches.count) 个\(kind.zh)")；另有已移除的\(kind.zh) \(gone.joined(separator: "、"))，名称中也含有“\(shown)”，请输入更完整的名称或编号",
+                                   candidates: live)
             }
         }
         if matches.count == 1 { return matches[0] }

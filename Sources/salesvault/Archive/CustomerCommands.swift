@@ -37,18 +37,27 @@ struct CustomerCommand: ParsableCommand {
             let fields = fieldPairs([("grade", grade)]) + named.pairs + (try parseAssignments(assignments, kind: .customer))
             let credit = fields.first { Schema.field(.customer, key: $0.0)?.key == "creditCode" }?.1
             let likely = Identity.likelyDuplicates(name: name, creditCode: credit, phone: named.phone, in: context.archive.state)
+            // A removed customer's name: undoing the removal brings it back with its records,
+            // where adding it makes a new one without them (helper-182 F5); said beside live
+            // customers alike too (helper-183 F6: only those were said).
+            let gone = force ? nil : Identity.removedNamesake(of: name, in: context.archive.state)
+            if let gone {
+                let same = gone.displayName == name.trimmedWhitespace
+                let removed = L((same ? "\(gone.shortID) \(gone.displayName), of the same name," : "\(gone.shortID) \(gone.displayName), of the same name once spaces and legal suffixes are set aside,")
+                                  + " was removed from the archive; to bring it back with its records, undo the change that removed it (see salesvault history \(gone.shortID))",
+                                (same ? "同名客户 \(gone.shortID) \(gone.displayName)" : "名称与已移除的客户 \(gone.shortID) \(gone.displayName)相同（不计空格和“有限公司”等后缀），该客户")
+                                  + "已从档案中移除。如要恢复该客户及其全部记录，请在 salesvault history \(gone.shortID) 中找到移除它的批次，用 salesvault undo 撤销")
+                let also = likely.isEmpty ? L("", "")
+                    : L("; the archive may also have it: " + likely.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; "),
+                        "。另外，档案中可能已有该客户：" + likely.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；"))
+                throw CLIError(.inputRefused, L(removed.en + also.en, removed.zh + also.zh),
+                               hint: L("nothing was added; to add it as a new customer without the removed one's records, add it again with --force",
+                                       "本次未添加。如确要作为新客户添加（不含原客户的记录），请加上 --force 重新添加。"))
+            }
             if !force, !likely.isEmpty {
                 throw FieldAssignments.likelyDuplicateRefusal(likely, L("\(name) may already be in the archive: ", "档案中可能已有该客户："),
                                                               hint: L("nothing was added; if it is another customer (a branch, a subsidiary, an affiliated unit too), add it again with --force",
                                                                       "本次未添加。如确认是不同客户（包括分行、分公司、附属单位），请加上 --force 重新添加。"))
-            }
-            // A removed customer's name: undoing the removal brings it back with its records,
-            // where adding it makes a new one without them (helper-182 F5).
-            if !force, let gone = Identity.removedNamesake(of: name, in: context.archive.state) {
-                throw CLIError(.inputRefused, L("\(gone.shortID) \(gone.displayName), of the same name, was removed from the archive; to bring it back with its records, undo the change that removed it (see salesvault history \(gone.shortID))",
-                                               "同名客户 \(gone.shortID) \(gone.displayName)已从档案中移除。如要恢复该客户及其全部记录，请在 salesvault history \(gone.shortID) 中找到移除它的批次，用 salesvault undo 撤销"),
-                               hint: L("nothing was added; to add it as a new customer without the removed one's records, add it again with --force",
-                                       "本次未添加。如确要作为新客户添加（不含原客户的记录），请加上 --force 重新添加。"))
             }
             let e = try context.use { try $0.addCustomer(name: name, fields: fields, now: Clock.now) }
             let grade = e["grade"]?.text ?? Grade.unrated.rawValue

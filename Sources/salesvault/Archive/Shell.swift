@@ -22,7 +22,9 @@ struct Shell: VaultCommand {
               salesvault shell zhangwei.svault
               printf 'customer list\\nstale --days 7\\n' | salesvault shell zhangwei.svault --password-file pw.txt
             """)
-    @Argument(help: "The archive file.") var archive: String
+    // (The archive as every command takes it: -a was refused here: helper-183.)
+    @OptionGroup var target: ArchivePath
+    var archive: String { target.path }
     @Option(help: "Lock (and leave) after this many minutes without input.") var idleMinutes: Double = 10
 
     func validate() throws {
@@ -177,7 +179,9 @@ struct Shell: VaultCommand {
                 continue
             }
             // A group alone (customer): its help in Chinese, as on the command line (helper-99).
-            if Language.current == .zh, first != "help", let group = HelpZH.helpRequest(words), !group.isEmpty {
+            // (Not one the shell refuses: bare keys, dept or escrow printed their help where
+            // keys list was refused: helper-183.)
+            if Language.current == .zh, first != "help", !outsideOnly.contains(first), let group = HelpZH.helpRequest(words), !group.isEmpty {
                 print(HelpZH.help(for: group))
                 continue
             }

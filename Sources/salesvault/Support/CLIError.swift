@@ -162,7 +162,9 @@ enum ErrorReport {
             case .ambiguous: L("give more of the name, or the id (e.g. C12)", "请输入更完整的名称或编号（例如 C12）")
             // (A removed record's name: the message says the way back; "see customer list" was
             // beside the point: helper-181.)
-            case .notFound where e.reason.contains(" was removed; to bring it back"): L("nothing was changed", "未做任何更改")
+            // (Not after a command that only reads, customer show C1: helper-183.)
+            case .notFound where e.reason.contains(" was removed; to bring it back"):
+                CLIError.onlyReads(AgentServing.request?.words ?? CLIError.runningWords ?? Array(CommandLine.arguments.dropFirst())) ? nil : L("nothing was changed", "未做任何更改")
             case .notFound where e.reason.contains("; similar names: "):
                 // (One name: 其中一家 read oddly: helper-130; wording of helper-135.)
                 // (Not counting the removed ones named after them.)
@@ -371,6 +373,17 @@ extension CLIError {
     /// The words of the shell line being run (`commandAgain`); nil outside the shell. Bound for
     /// the line's run by the shell (`$runningWords.withValue`), never a shared mutable global.
     @TaskLocal static var runningWords: [String]?
+
+    /// Whether the command of `words` only reads (show, list, history, search…): its refusal
+    /// needs no "nothing was changed".
+    static func onlyReads(_ words: [String]) -> Bool {
+        let reading: Set<String> = ["show", "list", "history", "search", "agenda", "stale", "pipeline", "export", "report"]
+        // (From the command's name on: --lang zh may come first.)
+        var names = Set<String>()
+        for command in SalesVault.configuration.subcommands { names.insert(command._commandName) }
+        guard let at = words.firstIndex(where: { names.contains($0) }) else { return false }
+        return words[at...].prefix(2).contains { reading.contains($0) }
+    }
 
     /// The command as typed (`salesvault` and its arguments, each quoted as a shell needs it),
     /// with `extra` at its end, shown terminal-safe.
