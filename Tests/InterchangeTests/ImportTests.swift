@@ -998,6 +998,8 @@ final class ImportTests: XCTestCase {
             "+86 13800000001": "13800000001", "8613800000001": "13800000001",
             "86-10-65529988": "01065529988", "+86 10 6552 9988": "01065529988", "862223456789": "02223456789",
             "86 2345 6789": "8623456789", "8622345678": "8622345678", "+852 2345 6789": "+85223456789",
+            // (0 before a mobile, as dialled from another city: helper-183 F8.)
+            "013800000001": "13800000001", "0138-0000-0001": "13800000001", "01065529988": "01065529988",
         ]
         for (phone, key) in keys { XCTAssertEqual(Identity.phoneKey(phone), key, phone) }
         XCTAssertNotEqual(Identity.phoneKey("+1 381 234 5678"), Identity.phoneKey("13812345678"))

@@ -516,6 +516,13 @@ final class ChangeSetTests: XCTestCase {
         }
         let p = try a.addProject(customer: "华为", name: "园区", fields: [("decisionMakers", "王敏,R2,王敏")], now: day(0))
         XCTAssertEqual(p["decisionMakers"]?.refs.count, 1)
+        // As `project show` shows one, 王敏（R2）, and a name that is not the id's refused (helper-183 F13).
+        let shown = try a.edit(.project, "园区", fields: [("decisionMakers", "王敏（R2）")], now: day(0))
+        XCTAssertEqual(shown["decisionMakers"]?.refs, p["decisionMakers"]?.refs)
+        XCTAssertEqual(try a.edit(.project, "园区", fields: [("decisionMakers", "王敏(r2)")], now: day(0))["decisionMakers"]?.refs, p["decisionMakers"]?.refs)
+        XCTAssertThrowsError(try a.edit(.project, "园区", fields: [("decisionMakers", "李雷（R2）")], now: day(0))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "“李雷（R2）”中的编号 R2 是王敏，不是“李雷”，请核对姓名或编号")
+        }
         let cleared = try a.edit(.project, "园区", fields: [("decisionMakers", ",,,")], now: day(0))
         XCTAssertNil(cleared["decisionMakers"])
         XCTAssertThrowsError(try a.edit(.contact, "王敏", fields: [("customer", "华为")], now: day(0))) { error in

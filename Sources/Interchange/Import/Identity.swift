@@ -296,6 +296,9 @@ public enum Identity {
                 let service = d.count == 10 && (first == 0x34 || first == 0x38) && d.dropFirst().first == 0x30 && d.dropFirst(2).first == 0x30
                 if !service { return d.count + 1 >= 7 ? "0" + String(decoding: d, as: UTF8.self) : nil }
             }
+            // (0 before a mobile, as dialled from another city: 013800000001 is 13800000001, as
+            // +86 13800000001 is; it was another person's number: helper-183 F8.)
+            if !international, d.count == 12, d[d.startIndex] == 0x30, d[d.startIndex + 1] == 0x31, (0x33...0x39).contains(d[d.startIndex + 2]) { d = d.dropFirst() }
             return d.count >= 7 ? String(decoding: d, as: UTF8.self) : nil
         }
     }

@@ -141,7 +141,7 @@ extension Importer {
                     // (Of the column, its rows in the text: named once, helper-181.)
                     notices[k] = (ImportProblem(
                         table: name, line: 0, column: column,
-                        reason: "\(en.prefix(1).uppercased() + en.dropFirst()): \(total) cell(s) of this column are numbers, not text: a leading 0 may have been lost; check them",
+                        reason: "\(en.prefix(1).uppercased() + en.dropFirst()): \(total == 1 ? "1 cell of this column is a number" : "\(total) cells of this column are numbers"), not text: a leading 0 may have been lost; check \(total == 1 ? "it" : "them")",
                         reasonZH: "\(zh)共 \(total) 个单元格是数字格式（不是文本格式），开头的 0 可能已丢失，请核对"), total, all)
                 }
             }

@@ -54,7 +54,7 @@ extension Importer {
                 let full = CellReading.dateText(first.date), shown = String(full.prefix(10))
                 out.append(ImportProblem(
                     table: mapped.table.name, line: first.line, column: column.header, value: full,
-                    reason: "\(count) cell(s) of this column are formatted to show a date alone but hold a time too (this one shows \(shown) and holds \(full)); the time they hold is imported. To see it, format the column as a date and time in Excel",
+                    reason: "\(count == 1 ? "1 cell of this column is" : "\(count) cells of this column are") formatted to show a date alone but hold\(count == 1 ? "s" : "") a time too (this one shows \(shown) and holds \(full)); the time they hold is imported. To see it, format the column as a date and time in Excel",
                     reasonZH: "该列有 \(count) 个单元格的格式只显示日期，但其中还含有时间（如本格显示为 \(shown)，实际为 \(full)）。导入时按实际时间记录；如需查看，可在 Excel 中把该列的单元格格式改为“日期时间”"))
             }
         }

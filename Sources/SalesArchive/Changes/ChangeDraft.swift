@@ -464,9 +464,12 @@ extension ChangeDraft {
         // Each number of the cell (separated by / 、 , ; | and the like, or 或), its extension
         // (after x, ext, #, 转 or 分机) left out.
         let separators: Set<Character> = ["/", "／", "、", ",", "，", ";", "；", "|", "｜", "或", "\n"]
-        for piece in text.split(whereSeparator: { separators.contains($0) }) {
+        // (A number of digits, -, spaces, brackets and + alone, as most cells are: one piece,
+        // without looking for separators and extensions; an import reads 100,000 of them.)
+        let plain = u.allSatisfy { isDigit($0) || $0 == 0x2D || $0 == 0x20 || $0 == 0x28 || $0 == 0x29 || $0 == 0x2B }
+        for piece in plain ? [Substring(text)] : text.split(whereSeparator: { separators.contains($0) }) {
             var number = Substring(piece)
-            for mark in ["x", "X", "ext", "EXT", "Ext", "#", "转", "轉", "分机", "分機"] {
+            for mark in plain ? [] : ["x", "X", "ext", "EXT", "Ext", "#", "转", "轉", "分机", "分機"] {
                 if let r = number.range(of: mark), number[..<r.lowerBound].contains(where: \.isNumber) { number = number[..<r.lowerBound] }
             }
             // The digit groups as written (138 1234 5678, 138-1234-5678): an extension may follow
@@ -486,8 +489,9 @@ extension ChangeDraft {
             } else if digits.starts(with: [0x30, 0x30, 0x38, 0x36]) {
                 digits.removeFirst(4)
                 country = true
-            } else if digits.starts(with: [0x38, 0x36]), digits.count == 13 || groups.first == [0x38, 0x36] {
-                // (86 written apart, 86 138…: the country code, as +86: helper-183.)
+            } else if digits.starts(with: [0x38, 0x36]), digits.count == 13 || (groups.first == [0x38, 0x36] && digits.count >= 11) {
+                // (86 written apart before nine digits or more, 86 138…: the country code, as +86,
+                // as duplicates are compared: helper-183.)
                 digits.removeFirst(2)
                 country = true
             }
@@ -502,8 +506,9 @@ extension ChangeDraft {
                 zeroBefore = true
             }
             let tail = groups.count >= 2 ? groups[groups.count - 1].count : 0
-            let shown = String(number.trimmingCharacters(in: .whitespaces))
-            let whole = shown == text.trimmingCharacters(in: .whitespaces)
+            // (For messages only.)
+            var shown: String { String(number.trimmingCharacters(in: .whitespaces)) }
+            var whole: Bool { shown == text.trimmingCharacters(in: .whitespaces) }
             if digits.first == 0x30, digits.count >= 2, digits[1] != 0x30 {
                 // A landline with its area code (00…: a number abroad).
                 let threeDigitCode = digits[1] == 0x31 || digits[1] == 0x32
@@ -558,10 +563,13 @@ extension ChangeDraft {
     /// row or more with a digit before and after them (spaces between set aside), or three right
     /// beside a digit. One x is an extension (x801).
     static func maskedDigits(_ text: String) -> String? {
-        let scalars = Array(text.unicodeScalars)
-        guard scalars.contains(where: { ("0"..."9").contains($0) }) else { return nil }
         let always: Set<Unicode.Scalar> = ["*", "＊", "●", "•", "○", "◯", "■", "□", "×", "※"]
         func isX(_ u: Unicode.Scalar) -> Bool { u == "x" || u == "X" || u == "ｘ" || u == "Ｘ" }
+        // (Most cells have none: no copy of their scalars then; an import reads 100,000.)
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x2A && $0 | 0x20 != 0x78 }) { return nil }
+        guard text.unicodeScalars.contains(where: { always.contains($0) || isX($0) }) else { return nil }
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.contains(where: { ("0"..."9").contains($0) }) else { return nil }
         var i = 0
         while i < scalars.count {
             let u = scalars[i]
@@ -744,6 +752,17 @@ extension ChangeDraft {
         return false
     }
 
+    /// `张总（R2）` or `张总(R2)` (an id of `prefix` in brackets after a name) as the name and
+    /// the id; nil for any other text.
+    static func nameWithID(_ text: String, prefix: String) -> (name: String, id: String)? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard t.hasSuffix("）") || t.hasSuffix(")"), let open = t.lastIndex(where: { $0 == "（" || $0 == "(" }) else { return nil }
+        let id = t[t.index(after: open)..<t.index(before: t.endIndex)].trimmingCharacters(in: .whitespaces).uppercased()
+        let name = t[..<open].trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, id.hasPrefix(prefix), id.count > prefix.count, id.dropFirst(prefix.count).allSatisfy(\.isASCIIDigit) else { return nil }
+        return (name, id)
+    }
+
     /// The records one text names (a log's 联系人, `log add --with`): parts separated by the marks
     /// a person's name cannot list people with (`personSeparators`: 王敏/李雷 is two, as 王敏、李雷
     /// is) or by `,`, each looked up, each record once. A part with `,` that is one record's whole
@@ -755,6 +774,17 @@ extension ChangeDraft {
         var out: [Entity] = []
         func add(_ e: Entity) { if !out.contains(where: { $0.id == e.id }) { out.append(e) } }  // (named twice: once)
         func find(_ part: String) throws -> Entity {
+            // A name with its id in brackets, as `project show` shows a decision maker (张总（R2）):
+            // that record, when the name is its (it was looked for as a person named so:
+            // helper-183 F13).
+            if let (name, id) = Self.nameWithID(part, prefix: target.idPrefix) {
+                let e = try resolve(target, id)
+                guard CompanyName.personKey(e["name"]?.text ?? "") == CompanyName.personKey(name) else {
+                    throw ArchiveError(.notFound, "\(part): \(id) is \(e.displayName), not \(name); check the name or the id",
+                                       zh: "“\(part)”中的编号 \(id) 是\(e.displayName)，不是“\(name)”，请核对姓名或编号")
+                }
+                return e
+            }
             // An id (R12) or a record of this change (@3): as `resolve` finds them (an import's
             // references), without looking at any name.
             let isID = part.hasPrefix("@") || (part.hasPrefix(target.idPrefix) && part.dropFirst(target.idPrefix.count).allSatisfy(\.isASCIIDigit) && part.count > target.idPrefix.count)

@@ -178,9 +178,12 @@ enum ErrorReport {
                 e.firstContactID.map { id in
                     // (The option of the command run: `project add` was told --with: helper-171.)
                     let words = AgentServing.request?.words ?? CLIError.runningWords ?? Array(CommandLine.arguments.dropFirst())
-                    let option = words.contains { $0.hasPrefix("--decision-makers") } ? "--decision-makers" : "--with"
-                    return L("if you mean one of them, give the id (e.g. \(option) \(id)); if it is a new contact, add it first: salesvault contact add \(e.contactsOf!) \(e.missingContact!)",
-                             "如指其中一位，请改用编号（如 \(option) \(id)）；如是新联系人，请先执行 salesvault contact add \(e.contactsOf!) \(e.missingContact!)")
+                    // (--set 决策人=…: that, not --with, which project edit does not have: helper-183.)
+                    let set = words.first { $0.contains("=") && ["决策人", "decisionMakers", "decision makers", "decision-makers"].contains(where: $0.hasPrefix) }
+                    let example = words.contains { $0.hasPrefix("--decision-makers") } ? "--decision-makers \(id)"
+                        : set.map { "--set " + $0.prefix { $0 != "=" } + "=\(id)" } ?? "--with \(id)"
+                    return L("if you mean one of them, give the id (e.g. \(example)); if it is a new contact, add it first: salesvault contact add \(e.contactsOf!) \(e.missingContact!)",
+                             "如指其中一位，请改用编号（如 \(example)）；如是新联系人，请先执行 salesvault contact add \(e.contactsOf!) \(e.missingContact!)")
                 } ?? L("add the contact first: salesvault contact add \(e.contactsOf!) \(e.missingContact!)",
                        "请先执行 salesvault contact add \(e.contactsOf!) \(e.missingContact!) 添加该联系人")
             case .notFound: L("see what exists with salesvault customer list (or contact list, project list, log list), or look for it with salesvault search",
