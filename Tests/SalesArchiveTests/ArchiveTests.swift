@@ -178,6 +178,25 @@ final class ArchiveTests: XCTestCase {
         }
     }
 
+    /// The fast path of the phone check says "nothing to say" only of cells the whole check has
+    /// nothing to say of: random cells of digits, dashes, spaces and brackets.
+    func testThePhoneChecksFastPathAgreesWithTheWholeCheck() {
+        var rng = SystemRandomNumberGenerator()
+        let starts = ["0", "01", "010", "02", "021", "0571", "1", "13", "138", "12", "86", "4", "9", ""]
+        var taken = 0
+        for _ in 0..<20_000 {
+            var text = starts.randomElement(using: &rng)!
+            for _ in 0..<Int.random(in: 0...14, using: &rng) {
+                text += ["0", "1", "3", "5", "8", "9", "-", " ", "(", ")"].randomElement(using: &rng)!
+            }
+            if ChangeDraft.isPlainWholeNumber(text) {
+                taken += 1
+                XCTAssertNil(ChangeDraft.phoneProblemGeneral(text), text)
+            }
+        }
+        XCTAssertGreaterThan(taken, 100, "the fast path was tried")
+    }
+
     /// A phone typed with full-width digits (a Chinese input method) is stored as ASCII digits,
     /// however it is given, so that search finds it by the number (helper-110 M5: stored as
     /// typed, `search 13800138000` found nothing).

@@ -443,6 +443,11 @@ extension ChangeDraft {
     /// An extension's x or ext, and words such as tel, are letters a cell may hold; numbers abroad
     /// (+1 …, 00852 …), numbers without an area code and service numbers are not judged.
     package static func phoneProblem(_ text: String) -> (en: String, zh: String)? {
+        isPlainWholeNumber(text) ? nil : phoneProblemGeneral(text)
+    }
+
+    /// `phoneProblem` without its fast path (what the fast path is tested against).
+    static func phoneProblemGeneral(_ text: String) -> (en: String, zh: String)? {
         if let masked = maskedDigits(text) {
             return ("has digits masked (\(masked)); write the whole number", "中有被隐藏的数字（“\(masked)”），像是从打码的名单中复制的；请填写完整号码")
         }
@@ -556,6 +561,35 @@ extension ChangeDraft {
                     (whole ? "" : "中的“\(shown)”") + counted.1 + "是 \(digits.count) 位数字，大陆手机号应为 11 位，请核对是否少输或多输了一位")
         }
         return nil
+    }
+
+    /// Whether `text` is, in one pass over its bytes, a whole mainland number that
+    /// `phoneProblem` has nothing to say of: only digits, `-`, spaces and brackets, no +, and a
+    /// landline with its area code of the right length (021-60000001, (0571) 8765 4321) or a
+    /// mobile of 11 digits from 13 to 19. What it is not sure of goes the long way. (Every phone
+    /// cell of an import is checked: the long way cost 60 ms for 100,000.)
+    static func isPlainWholeNumber(_ text: String) -> Bool {
+        var count = 0, first: UInt8 = 0, second: UInt8 = 0, third: UInt8 = 0
+        var group = 0, last = 0  // (the digits of the group being read, and of the one before)
+        for b in text.utf8 {
+            if b >= 0x30 && b <= 0x39 {
+                if count == 0 { first = b } else if count == 1 { second = b } else if count == 2 { third = b }
+                count += 1
+                group += 1
+            } else if b != 0x2D && b != 0x20 && b != 0x28 && b != 0x29 {
+                return false
+            } else if group > 0 {
+                last = group
+                group = 0
+            }
+        }
+        if group > 0 { last = group }
+        if first == 0x30 {
+            guard second != 0x30, !(second == 0x31 && third != 0x30) else { return false }
+            return second == 0x31 || second == 0x32 ? count == 11 : (count == 11 || count == 12)
+        }
+        // (A mobile whose last group is short may be ten digits and an extension: 1381234567-1.)
+        return first == 0x31 && count == 11 && second >= 0x33 && (last >= 4 || last == count)
     }
 
     /// The masking characters of a phone cell that has digits besides (`138****5678`, `138 xxxx
