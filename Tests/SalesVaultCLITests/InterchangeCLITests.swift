@@ -737,9 +737,10 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try sv(["customer", "add", "华为技术", "--force"])
         let near = try sv(["--lang", "zh", "customer", "add", "华为技术有限公司"], expect: 8)
         XCTAssertTrue(near.stderr.contains("同名客户 C1 华为技术有限公司已从档案中移除。") && near.stderr.contains("另外，档案中可能已有该客户：C") && near.stderr.contains(" 华为技术（名称相近"), near.stderr)
-        try sv(["customer", "remove", "华为技术", "--reason", "测试"])
-        // Undo brings the customer back with what went with it.
-        try sv(["undo", try batchID(in: removed.stdout.replacingOccurrences(of: "salesvault undo ", with: "记为批次 "))])
+        // Undo brings the customer back with what went with it, and says the live one named alike
+        // (helper-183 F7: two left without a word).
+        let undone = try sv(["--lang", "zh", "undo", try batchID(in: removed.stdout.replacingOccurrences(of: "salesvault undo ", with: "记为批次 "))])
+        XCTAssertTrue(undone.stderr.contains("注意：恢复的客户 C1 华为技术有限公司与档案中的 C") && undone.stderr.contains(" 华为技术（名称相近") && undone.stderr.contains("可能是同一家"), undone.stderr)
         XCTAssertEqual(try list("contact").count, 2)
         XCTAssertEqual(try list("log").count, 2)
     }

@@ -336,6 +336,18 @@ extension Identity {
         return removedNamesake(key: key, in: removedCustomersByKey(in: state))
     }
 
+    /// The customers an undo brought back (`restored`, their ids) each with the live customers
+    /// named alike (`likelyDuplicates` by name): the archive refuses only the same name, and an
+    /// undo of a removal after the company was added again under a name alike left two without
+    /// a word (helper-183 F7).
+    public static func alikeAfterRestore(_ restored: [UInt64], in state: ArchiveState) -> [(customer: Entity, alike: [LikelyDuplicate])] {
+        restored.compactMap { id in
+            guard let c = state.entity(.customer, id), let name = c["name"]?.text else { return nil }
+            let alike = likelyDuplicates(name: name, creditCode: nil, phone: nil, in: state).filter { $0.customer.id != id }
+            return alike.isEmpty ? nil : (c, alike)
+        }
+    }
+
     /// The removed customer of a company key in `removed` (`removedCustomersByKey`).
     static func removedNamesake(key: String, in removed: [String: Entity]) -> Entity? {
         if let same = removed[key] { return same }

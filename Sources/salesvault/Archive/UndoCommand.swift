@@ -1,4 +1,5 @@
 import ArgumentParser
+import Interchange
 import Foundation
 import SalesArchive
 
@@ -69,6 +70,14 @@ struct Undo: ArchiveCommand {
             }
             let done = try archive.undo(plan, now: Clock.now)
             print(z ? "已撤销批次 B\(id)：共 \(done.events) 项变更，保存为批次 \(done.name)。" : "Undid B\(id): \(done.events) change\(done.events == 1 ? "" : "s"), saved as \(done.name).")
+            // A customer brought back beside one named alike (helper-183 F7).
+            let restored = events.filter { $0.kind == .customer && $0.operation == .restore }.map(\.id)
+            for (customer, alike) in Identity.alikeAfterRestore(restored, in: archive.state) {
+                let en = alike.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; ")
+                let zh = alike.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")
+                Terminal.stderr(Terminal.yellow(L("note: \(customer.shortID) \(customer.displayName), brought back, may be the same company as \(en); if so, keep one and remove the other (salesvault customer remove)",
+                                                  "注意：恢复的客户 \(customer.shortID) \(customer.displayName)与档案中的 \(zh)可能是同一家。如是，请保留其一，另一家可用 salesvault customer remove 移除").text) + "\n")
+            }
         }
     }
 }
