@@ -2853,6 +2853,21 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         let numeric = p.warnings.filter { $0.reasonZH.contains("个单元格是数字格式") }
         XCTAssertEqual(numeric.map(\.column), ["电话"], "\(p.warnings)")
+        // A landline that lost its area code's 0 is read with it, said so; one too short with it
+        // is then refused as a landline; a local number, a 400 number are as they were (helper-183 F14).
+        XCTAssertTrue(numeric.first?.reasonZH.contains("这些是区号丢了开头 0 的固定电话，已补回 0 导入（如 2155556666 记为 02155556666）") == true, "\(numeric)")
+        let more = try f.previewing(ImportSource(fileName: "s.xlsx", sha256: "y", format: .xlsx, tables: [Table(name: "客户", rows: [
+            TableRow(line: 1, cells: [.text("客户名称"), .text("联系电话")]),
+            TableRow(line: 2, cells: [.text("乙公司"), .number(2_584_563_000)]),
+            TableRow(line: 3, cells: [.text("丙公司"), .number(258_456_300)]),
+            TableRow(line: 4, cells: [.text("丁公司"), .number(87_654_321)]),
+            TableRow(line: 5, cells: [.text("戊公司"), .number(4_008_208_820)]),
+        ])]))
+        XCTAssertEqual(more.problems.map(\.line), [3], "\(more.problems)")
+        XCTAssertTrue(more.problems.first?.reasonZH.contains("区号 025 后是 7 位号码，应为 8 位") == true, "\(more.problems)")
+        let said = try XCTUnwrap(more.warnings.first { $0.reasonZH.contains("个单元格是数字格式") })
+        XCTAssertTrue(said.reasonZH.contains("第 2、4、5 行共 3 个单元格是数字格式（不是文本格式），开头的 0 可能已丢失；其中 1 个是区号丢了开头 0 的固定电话，已补回 0 导入（如 2584563000 记为 02584563000），请核对"), said.reasonZH)
+        XCTAssertTrue(said.reason.contains("1 of them is a landline number whose area code lost its 0, imported with it (2584563000 as 02584563000)"), said.reason)
     }
 
     /// A time cell that is no date is told the forms a file takes, not the relative words a

@@ -18,6 +18,21 @@ enum CellReading {
     /// A notice about one cell that does not refuse it (collected per column).
     enum Notice: Hashable {
         case numericIdentifier
+        /// A number in a phone column that is a landline with its area code's 0 lost: read with
+        /// the 0 given back (`phoneWithoutItsZero`).
+        case restoredLeadingZero
+    }
+
+    /// Whether the digits of a number cell in a phone column are a mainland landline whose area
+    /// code lost its 0 (Excel drops it from a number): 9 to 11 digits from 2 to 9, none of which
+    /// is a local number (7 or 8 digits), a mobile (from 1) or a 400/800 number (10 digits).
+    /// 2584563000 is 025-84563000; read with the 0 given back, its length is then judged as a
+    /// landline's (258456300 was stored without a word but a notice: helper-183 F14).
+    static func phoneWithoutItsZero(_ digits: String) -> Bool {
+        let u = Array(digits.utf8)
+        guard (9...11).contains(u.count), u.allSatisfy({ (0x30...0x39).contains($0) }), (0x32...0x39).contains(u[0]) else { return false }
+        if u.count == 10, u[0] == 0x34 || u[0] == 0x38, u[1] == 0x30, u[2] == 0x30 { return false }
+        return true
     }
 
     /// A number cell's value as Excel shows it in a General cell: at most 15 significant digits,
@@ -174,6 +189,7 @@ enum CellReading {
                     if ChangeDraft.isPhoneField(spec.key), text.utf8.count == 11, text.hasPrefix("1"), !text.hasPrefix("10"), !text.hasPrefix("11"), !text.hasPrefix("12") {
                         return (text, nil)
                     }
+                    if ChangeDraft.isPhoneField(spec.key), Self.phoneWithoutItsZero(text) { return ("0" + text, .restoredLeadingZero) }
                     return (text, .numericIdentifier)
                 }
                 return (number(d), nil)

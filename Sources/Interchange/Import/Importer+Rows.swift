@@ -129,6 +129,11 @@ extension Importer {
                         + "如需保留，请补上姓名后加 --on-duplicate skip 重新导入"))
             }
             var sampled = Set<String>()
+            // The landlines given back their 0, per column, over the parts.
+            var restored: [String: (count: Int, first: String)] = [:]
+            for part in parts {
+                for (column, r) in part.restoredZeros { restored[column] = ((restored[column]?.count ?? 0) + r.count, restored[column]?.first ?? r.first) }
+            }
             for part in parts {
                 for (key, sample) in part.samples where sampled.insert(key).inserted { preview.dateSamples.append(sample) }
                 for (column, n, lines) in part.numericIdentifiers {
@@ -139,10 +144,17 @@ extension Importer {
                     var (en, zh) = (Self.lineList(all, zh: false), Self.lineList(all, zh: true))
                     if total > all.count && !zh.hasSuffix("等") { (en, zh) = (en + ", …", zh + "等") }
                     // (Of the column, its rows in the text: named once, helper-181.)
+                    // (Landlines given back their 0 said so, with one as the cell had it: helper-183 F14.)
+                    let back = restored[column]
+                    let backEN = back.map { b in
+                        "; " + (b.count == total ? (total == 1 ? "it is a landline number" : "they are landline numbers") : b.count == 1 ? "1 of them is a landline number" : "\(b.count) of them are landline numbers")
+                            + " whose area code lost its 0, imported with it (\(b.first) as 0\(b.first))"
+                    } ?? ""
+                    let backZH = back.map { b in "；\(b.count == total ? "这些" : "其中 \(b.count) 个")是区号丢了开头 0 的固定电话，已补回 0 导入（如 \(b.first) 记为 0\(b.first)）" } ?? ""
                     notices[k] = (ImportProblem(
                         table: name, line: 0, column: column,
-                        reason: "\(en.prefix(1).uppercased() + en.dropFirst()): \(total == 1 ? "1 cell of this column is a number" : "\(total) cells of this column are numbers"), not text: a leading 0 may have been lost; check \(total == 1 ? "it" : "them")",
-                        reasonZH: "\(zh)共 \(total) 个单元格是数字格式（不是文本格式），开头的 0 可能已丢失，请核对"), total, all)
+                        reason: "\(en.prefix(1).uppercased() + en.dropFirst()): \(total == 1 ? "1 cell of this column is a number" : "\(total) cells of this column are numbers"), not text: a leading 0 may have been lost\(backEN); check \(total == 1 ? "it" : "them")",
+                        reasonZH: "\(zh)共 \(total) 个单元格是数字格式（不是文本格式），开头的 0 可能已丢失\(backZH)，请核对"), total, all)
                 }
             }
             if let warning = Self.noTypeColumnWarning(mapped) { preview.warnings.append(warning) }
@@ -165,6 +177,9 @@ extension Importer {
     struct RowChunk: Sendable {
         var samples: [(String, ImportPreview.DateSample)] = []
         var numericIdentifiers: [(String, Int, lines: [Int])] = []
+        /// Of those, the landlines read with their 0 given back, per column: how many, and the
+        /// first as the cell had it.
+        var restoredZeros: [String: (count: Int, first: String)] = [:]
         /// Rows left out as totals (`totalsWord`): their line and first cell.
         var totals: [(line: Int, word: String)] = []
         /// Lines of a customer list whose contact-person cells (手机, 职务, 微信) have no person's
@@ -179,7 +194,8 @@ extension Importer {
 
         /// One more numeric identifier cell in the column headed `header`, on `line` (the first
         /// 21 lines are kept, to name them).
-        mutating func countNumericIdentifier(_ header: String, line: Int) {
+        mutating func countNumericIdentifier(_ header: String, line: Int, restored: String? = nil) {
+            if let restored { restoredZeros[header, default: (0, restored)].count += 1 }
             if let i = numericIdentifiers.firstIndex(where: { $0.0 == header }) {
                 numericIdentifiers[i].1 += 1
                 if numericIdentifiers[i].lines.count <= 20 { numericIdentifiers[i].lines.append(line) }
@@ -297,7 +313,7 @@ extension Importer {
                             continue
                         }
                         let read = key == "name" ? try ChangeDraft.name(input, of: .contact) : input
-                        if notice == .numericIdentifier { out.countNumericIdentifier(column.header, line: row.line) }
+                        if let notice { out.countNumericIdentifier(column.header, line: row.line, restored: notice == .restoredLeadingZero ? String(read.dropFirst()) : nil) }
                         row.contact.append((key, read))
                     } catch let f as CellReading.Failure {
                         problem(f.reason, f.reasonZH)
@@ -367,7 +383,7 @@ extension Importer {
                             if spec.type.isDate, case .day(let d) = value, sampled.insert(key).inserted {
                                 out.samples.append((key, .init(table: name, column: column.header, input: Self.plain(cell), read: DateParser.format(d))))
                             }
-                            if notice == .numericIdentifier { out.countNumericIdentifier(column.header, line: row.line) }
+                            if let notice { out.countNumericIdentifier(column.header, line: row.line, restored: notice == .restoredLeadingZero ? String(input.dropFirst()) : nil) }
                             row.fields.append((key, input))
                             if keepValues { row.values.append(value) }
                         } catch let f as CellReading.Failure {
