@@ -1000,6 +1000,7 @@ final class ImportTests: XCTestCase {
             "86 2345 6789": "8623456789", "8622345678": "8622345678", "+852 2345 6789": "+85223456789",
             // (0 before a mobile, as dialled from another city: helper-183 F8.)
             "013800000001": "13800000001", "0138-0000-0001": "13800000001", "01065529988": "01065529988",
+            "+86 (0)138 0000 0001": "13800000001", "0086 013800000001": "13800000001", "+86 0139 0000 0009": "13900000009",
         ]
         for (phone, key) in keys { XCTAssertEqual(Identity.phoneKey(phone), key, phone) }
         XCTAssertNotEqual(Identity.phoneKey("+1 381 234 5678"), Identity.phoneKey("13812345678"))
@@ -2804,6 +2805,16 @@ final class ImportTests: XCTestCase {
         // By its code too, naming the company (helper-182 F1: "in neither the file nor the archive").
         let byCode = try f.importing(utf8("日期,客户,方式,内容\n2026-11-20 10:00,KH-0007,电话,回访\n"), name: "k.csv", commit: false)
         XCTAssertTrue(byCode.problems.contains { $0.reasonZH.hasPrefix("“KH-0007”所指的客户 \(gone.shortID) 甲公司已从档案中移除") }, "\(byCode.problems)")
+        // A live name near it does not hide it (helper-184 N6: only 乙公司 was named).
+        try f.importing(utf8("客户名称\n京东方科技集团股份有限公司\n北京京东世纪贸易有限公司\n"), name: "c2.csv")
+        let jd: Entity
+        do {
+            let a = try f.open()
+            jd = try a.resolve(.customer, "北京京东世纪贸易有限公司")
+            _ = try a.remove(.customer, jd.shortID, reason: "重复", now: testNow)
+        }
+        let nearBoth = try f.importing(utf8("日期,客户,方式,内容\n2026-11-20 10:00,京东,电话,回访\n"), name: "n.csv", commit: false)
+        XCTAssertTrue(nearBoth.problems.contains { $0.reasonZH.contains("京东方科技集团股份有限公司；另有已从档案中移除的 \(jd.shortID) 北京京东世纪贸易有限公司（如指该客户") }, "\(nearBoth.problems)")
         // By part of its name: not found, naming the removed one (helper-183 F9).
         let byPart = try f.importing(utf8("日期,客户,方式,内容\n2026-11-20 10:00,甲公,电话,回访\n"), name: "p.csv", commit: false)
         XCTAssertTrue(byPart.problems.contains { $0.reasonZH.contains("已从档案中移除的客户中有：\(gone.shortID) 甲公司。如指该客户") }, "\(byPart.problems)")

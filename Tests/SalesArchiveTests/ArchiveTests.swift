@@ -118,6 +118,24 @@ final class ArchiveTests: XCTestCase {
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "“京东”匹配到 \(boe.shortID) 京东方科技集团股份有限公司；另有已移除的客户 \(jd.shortID) 北京京东世纪贸易有限公司，名称中也含有“京东”，请输入更完整的名称或编号")
         }
         XCTAssertEqual(try a.resolve(.customer, "京东方").id, boe.id, "a text the removed name does not hold")
+        // A removed contact's name among a customer's people: said removed, not another whose
+        // name holds it taken; part of both names asked (helper-184 N9: 张伟明 took the entry).
+        let zw = try a.addContact(customer: boe.shortID, name: "张伟", now: day(4))
+        let zwm = try a.addContact(customer: boe.shortID, name: "张伟明", now: day(4))
+        let deal = try a.addProject(customer: boe.shortID, name: "屏幕采购", fields: [("decisionMakers", "张伟、张伟明")], now: day(4))
+        _ = try a.remove(.contact, zw.shortID, reason: "离职", now: day(5))
+        // The project's decision makers as shown: the removed one said so (helper-184 N7).
+        let shown = FieldFormat.text(Schema.field(.project, key: "decisionMakers")!, try a.resolve(.project, deal.shortID)["decisionMakers"], zh: true, state: a.state, instant: { String($0) })
+        XCTAssertEqual(shown, "张伟（\(zw.shortID)，已移除）、张伟明（\(zwm.shortID)）")
+        XCTAssertThrowsError(try a.logActivity(customer: boe.shortID, type: "call", summary: "谈价格", at: day(5), contacts: ["张伟"], now: day(5))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人“张伟”（\(zw.shortID)）已被移除。"), true, "\($0)")
+        }
+        XCTAssertThrowsError(try a.addProject(customer: boe.shortID, name: "项目一", fields: [("decisionMakers", "张伟")], now: day(5)))
+        XCTAssertThrowsError(try a.logActivity(customer: boe.shortID, type: "call", summary: "谈价格", at: day(5), contacts: ["张"], now: day(5))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .ambiguous, "\($0)")
+            XCTAssertEqual(($0 as? ArchiveError)?.candidates, ["\(zwm.shortID) 张伟明"])
+        }
+        XCTAssertEqual(try a.logActivity(customer: boe.shortID, type: "call", summary: "谈价格", at: day(5), contacts: ["张伟明"], now: day(5))["contacts"]?.refs, [zwm.id])
     }
 
     /// A mobile number with a stray letter among its digits, or a mainland mobile of 10 or 12
@@ -171,6 +189,22 @@ final class ArchiveTests: XCTestCase {
             }
         }
         XCTAssertThrowsError(try a.edit(.contact, "张三", fields: [("mobile", "139****5678")], now: day(2)))
+        // Masks of other marks, 86 joined to a short mobile, a short number under 手机; one * after
+        // a whole number is its extension (helper-184 N2, N3, N10).
+        for (phone, said) in [("138……5678", "被隐藏"), ("138####5678", "（“####”）"), ("138????5678", "被隐藏"), ("138....5678", "被隐藏"), ("138〇〇〇〇5678", "被隐藏"),
+                              ("138····5678", "被隐藏"), ("861381234567", "（不计国家代码 86）是 10 位数字"), ("86138000000", "是 9 位数字")] {
+            XCTAssertThrowsError(try a.edit(.customer, "恒瑞", fields: [("phone", phone)], now: day(2)), phone) {
+                XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains(said), "\(phone): \($0)")
+            }
+        }
+        for mobile in ["1385678", "138 5678", "13856789"] {
+            XCTAssertThrowsError(try a.edit(.contact, "张三", fields: [("mobile", mobile)], now: day(2)), mobile) {
+                XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("不是完整的手机号（大陆手机号为 11 位）"), "\(mobile): \($0)")
+            }
+        }
+        for phone in ["0571-88888888*8001", "021.6888.8888", "021-68888888#801", "12345", "95588"] {
+            XCTAssertNoThrow(try a.edit(.customer, "恒瑞", fields: [("phone", phone)], now: day(2)), phone)
+        }
         for phone in ["0571-8765432", "0571-87654321-8001", "(0571)8765-4321 总机", "025-84563000/84563001", "400-820-8820", "总机 021-68888888",
                       "13812345678", "+852 2345 6789", "00852 2345 6789", "021 6888 8888 12", "+86 571 8765 4321", "+86 (0)571 8765 4321",
                       "0086 21 5555 6666", "021-68888888转801", "6888 8888", "95588", "021-68888888 021-68888889", "0571-87654321 x8001", "013800000001", "+86 400 820 8820", "86-10-65529988", "+886 2 2345 6789", "138 1234 5678 (微信同号)", "021-6888 8888 x 801", "86 2345 6789"] {

@@ -722,6 +722,12 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // Part of its name: not found, with the removed one named.
         let part = try sv(["--lang", "zh", "log", "add", "华为技术", "call", "回访"], expect: 8)
         XCTAssertTrue(part.stderr.contains("找不到“华为技术”对应的客户。已移除的客户中有：C1 华为技术有限公司（"), part.stderr)
+        // Written in traditional characters, or held in the removed one's name: asked too
+        // (helper-184 N4: added without a word).
+        for alike in ["華為技術有限公司", "华为技术"] {
+            let said = try sv(["--lang", "zh", "customer", "add", alike], expect: 8)
+            XCTAssertTrue(said.stderr.contains("已从档案中移除的客户中可能有该客户：C1 华为技术有限公司（名称"), said.stderr)
+        }
         // A command that only reads says no "nothing was changed" (helper-183).
         let show = try sv(["--lang", "zh", "customer", "show", "C1"], expect: 8)
         XCTAssertTrue(show.stderr.contains("客户 C1（华为技术有限公司）已被移除。") && !show.stderr.contains("未做任何更改"), show.stderr)

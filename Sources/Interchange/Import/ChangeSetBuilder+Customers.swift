@@ -155,7 +155,8 @@ extension Importer.ChangeSetBuilder {
                 fields.append(("note", note))
             }
             ref = "@\(add(.addCustomer(name: name, fields: fields), row: i))"
-            if !removedCustomers.isEmpty, let gone = Identity.removedNamesake(key: key.text, in: removedCustomers) {
+            // (The name in simplified characters, as the removed ones are keyed: 華為 for 华为.)
+            if !removedCustomers.isEmpty, let gone = Identity.removedNamesake(key: Identity.companyKey(CompanyName.Simplified.fold(name)), in: removedCustomers) {
                 updateWarnings.append(Identity.removedNamesakeWarning(table: tables[r.mapped].table.name, line: r.line, column: header(r, "name"), name: name, removed: gone))
             }
             fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)

@@ -266,8 +266,15 @@ extension Importer.ChangeSetBuilder {
                        "\(which)已从档案中移除，本行无法导入。如需恢复该客户，请在 salesvault history 中找到移除它的批次，用 salesvault undo 撤销后再导入")
             } else if case let found = nearNames(text), !found.isEmpty {
                 let listed = found.prefix(5).joined(separator: "、") + (found.count > 5 ? "等" : "")
-                refuse(i, header(r, "customer"), text, "no customer is named \(text); the archive has \(found.prefix(5).joined(separator: "; ")): write the customer's full name as the archive does, its code or credit code",
-                       "档案中没有名为“\(text)”的客户，名称相近的有：\(listed)。请按档案中的写法填写客户全称，也可改填客户编号或统一社会信用代码")
+                // (A removed customer whose name holds it too: named, as the command line names it;
+                // the near live one was taken for it: helper-184 N6.)
+                let gone = removedHolding(text).map { "\($0.shortID) \($0.displayName)" }
+                refuse(i, header(r, "customer"), text, "no customer is named \(text); the archive has \(found.prefix(5).joined(separator: "; "))"
+                           + (gone.isEmpty ? "" : ", and removed from it \(gone.joined(separator: "; ")) (to bring one back, undo the change that removed it)")
+                           + ": write the customer's full name as the archive does, its code or credit code",
+                       "档案中没有名为“\(text)”的客户，名称相近的有：\(listed)"
+                           + (gone.isEmpty ? "" : "；另有已从档案中移除的 \(gone.joined(separator: "、"))（如指该客户，请先在 salesvault history 中找到移除它的批次，用 salesvault undo 撤销）")
+                           + "。请按档案中的写法填写客户全称，也可改填客户编号或统一社会信用代码")
             } else if case let gone = removedHolding(text), !gone.isEmpty {
                 // (Part of a removed customer's name: named, as commands name it: helper-183 F9.)
                 let listed = gone.map { "\($0.shortID) \($0.displayName)" }

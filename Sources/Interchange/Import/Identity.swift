@@ -298,7 +298,8 @@ public enum Identity {
             }
             // (0 before a mobile, as dialled from another city: 013800000001 is 13800000001, as
             // +86 13800000001 is; it was another person's number: helper-183 F8.)
-            if !international, d.count == 12, d[d.startIndex] == 0x30, d[d.startIndex + 1] == 0x31, (0x33...0x39).contains(d[d.startIndex + 2]) { d = d.dropFirst() }
+            // (After +86 too: +86 (0)138 0000 0001, helper-184 N1.)
+            if d.count == 12, d[d.startIndex] == 0x30, d[d.startIndex + 1] == 0x31, (0x33...0x39).contains(d[d.startIndex + 2]) { d = d.dropFirst() }
             return d.count >= 7 ? String(decoding: d, as: UTF8.self) : nil
         }
     }
@@ -331,9 +332,18 @@ extension Identity {
     /// (`CompanyName.comparable`, four characters at least: 杭州海康威视数字技术股份 for the removed
     /// 杭州海康威视数字技术股份有限公司 was added without a word: helper-183 F2).
     public static func removedNamesake(of name: String, in state: ArchiveState) -> Entity? {
-        let key = companyKey(name)
+        let key = companyKey(CompanyName.Simplified.fold(name))
         guard !key.isEmpty else { return nil }
         return removedNamesake(key: key, in: removedCustomersByKey(in: state))
+    }
+
+    /// The removed customers that look like the company about to be added, as `likelyDuplicates`
+    /// compares the live ones (names in traditional characters, one name within the other, the
+    /// credit code, the phone): adding it makes a new customer without the removed one's records,
+    /// where undoing the removal brings those back (helper-183 F2, helper-184 N4: only the name
+    /// keyed alike was said).
+    public static func removedLikelyDuplicates(name: String?, creditCode: String?, phone: String?, in state: ArchiveState) -> [LikelyDuplicate] {
+        DuplicateFinder(state, indexed: false, removed: true).customers(like: name, creditCode: creditCode, phone: phone)
     }
 
     /// The customers an undo brought back (`restored`, their ids) each with the live customers
@@ -362,7 +372,7 @@ extension Identity {
         var found: [String: Entity] = [:]
         state.eachIncludingRemoved(.customer) { e in
             guard e.removed, let name = e["name"]?.text else { return }
-            let key = companyKey(name)
+            let key = companyKey(CompanyName.Simplified.fold(name))
             guard !key.isEmpty else { return }
             if e.id > (found[key]?.id ?? 0) { found[key] = e }
             let plain = CompanyName.comparable(key)
@@ -416,6 +426,14 @@ extension Identity {
         private let state: ArchiveState
         /// Each customer's contacts, in id order (built at the first contact asked about).
         private var people: [UInt64: [Entity]]?
+        /// The removed customers are compared instead of the live ones (not indexed).
+        private var removedOnly = false
+
+        /// `removed`: the removed customers compared (`Identity.removedLikelyDuplicates`), not indexed.
+        public init(_ state: ArchiveState, indexed: Bool, removed: Bool) {
+            self.init(state, indexed: false)
+            removedOnly = removed
+        }
 
         public init(_ state: ArchiveState, indexed: Bool) {
             self.state = state
@@ -472,8 +490,14 @@ extension Identity {
             }
             guard indexed else {
                 var out: [LikelyDuplicate] = []
-                state.each(.customer) { c in
-                    if let d = match(Held(c, names: key != nil, credit: credit != nil, phone: !phoneKeys.isEmpty)) { out.append(d) }
+                if removedOnly {
+                    state.eachIncludingRemoved(.customer) { c in
+                        if c.removed, let d = match(Held(c, names: key != nil, credit: credit != nil, phone: !phoneKeys.isEmpty)) { out.append(d) }
+                    }
+                } else {
+                    state.each(.customer) { c in
+                        if let d = match(Held(c, names: key != nil, credit: credit != nil, phone: !phoneKeys.isEmpty)) { out.append(d) }
+                    }
                 }
                 return out.sorted { $0.customer.id < $1.customer.id }
             }

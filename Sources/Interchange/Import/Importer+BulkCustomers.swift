@@ -80,7 +80,7 @@ extension Importer {
         if !removed.isEmpty {
             let column = mapped.column("name")?.header
             for i in rows.indices {
-                if let gone = Identity.removedNamesake(key: keys[i]!.companyKey!.text, in: removed) {
+                if let gone = Identity.removedNamesake(key: Identity.companyKey(CompanyName.Simplified.fold(rows[i].field("name") ?? "")), in: removed) {
                     warnings.append(Identity.removedNamesakeWarning(table: mapped.table.name, line: rows[i].line, column: column, name: rows[i].field("name") ?? "", removed: gone))
                 }
             }

@@ -442,12 +442,14 @@ extension ChangeDraft {
     ///   written after +86 without the code's 0 (`+86 25 8456300`: helper-183).
     /// An extension's x or ext, and words such as tel, are letters a cell may hold; numbers abroad
     /// (+1 …, 00852 …), numbers without an area code and service numbers are not judged.
-    package static func phoneProblem(_ text: String) -> (en: String, zh: String)? {
-        isPlainWholeNumber(text) ? nil : phoneProblemGeneral(text)
+    /// `mobile`: a mobile's field, where a number from 1 of 6 to 8 digits is no whole mobile
+    /// (`1385678`, `138 5678` were taken: helper-184 N3).
+    package static func phoneProblem(_ text: String, mobile: Bool = false) -> (en: String, zh: String)? {
+        isPlainWholeNumber(text) ? nil : phoneProblemGeneral(text, mobile: mobile)
     }
 
     /// `phoneProblem` without its fast path (what the fast path is tested against).
-    static func phoneProblemGeneral(_ text: String) -> (en: String, zh: String)? {
+    static func phoneProblemGeneral(_ text: String, mobile: Bool = false) -> (en: String, zh: String)? {
         if let masked = maskedDigits(text) {
             return ("has digits masked (\(masked)); write the whole number", "中有被隐藏的数字（“\(masked)”），像是从打码的名单中复制的；请填写完整号码")
         }
@@ -494,7 +496,9 @@ extension ChangeDraft {
             } else if digits.starts(with: [0x30, 0x30, 0x38, 0x36]) {
                 digits.removeFirst(4)
                 country = true
-            } else if digits.starts(with: [0x38, 0x36]), digits.count == 13 || (groups.first == [0x38, 0x36] && digits.count >= 11) {
+            } else if digits.starts(with: [0x38, 0x36]), digits.count == 13 || (groups.first == [0x38, 0x36] && digits.count >= 11)
+                        || ((11...12).contains(digits.count) && digits[2] == 0x31 && (0x33...0x39).contains(digits[3])) {
+                // (86 joined to a mobile one digit or two short, 861381234567: helper-184 N3.)
                 // (86 written apart before nine digits or more, 86 138…: the country code, as +86,
                 // as duplicates are compared: helper-183.)
                 digits.removeFirst(2)
@@ -535,6 +539,11 @@ extension ChangeDraft {
                 let after = digits.count - codeLength
                 return ("has\(which.0) \(after) digits after the area code \(code), which takes \(threeDigitCode ? "8" : "7 or 8"): check for a digit left out or typed twice",
                         which.1 + "区号 \(code) 后是 \(after) 位号码，应为 \(threeDigitCode ? "8" : "7 或 8") 位，请核对是否少输或多输了一位")
+            }
+            // (Five digits are a service number: 10086, 12345.)
+            if mobile, digits.first == 0x31, (6...8).contains(digits.count), !(groups.count >= 2 && groups[0] == [0x31]) {
+                return ((whole ? "has only \(digits.count) digits" : "has a number of only \(digits.count) digits (\(shown))") + ": no whole mobile number (a mobile number in mainland China has 11); check for digits left out",
+                        (whole ? "" : "中的“\(shown)”") + "只有 \(digits.count) 位数字，不是完整的手机号（大陆手机号为 11 位），请核对是否漏输")
             }
             guard digits.first == 0x31, (9...13).contains(digits.count) else { continue }
             // (1-212-555-0100, (1) 415 …: a country code 1 written alone before the number, as
@@ -593,30 +602,41 @@ extension ChangeDraft {
     }
 
     /// The masking characters of a phone cell that has digits besides (`138****5678`, `138 xxxx
-    /// 5678`, `138●●●●5678`), as written; nil when none: any *, ●, •, ○, ■, □ or ×, or two x in a
-    /// row or more with a digit before and after them (spaces between set aside), or three right
-    /// beside a digit. One x is an extension (x801).
+    /// 5678`, `138●●●●5678`, `138……5678`), as written; nil when none: any of * ● • ○ ■ □ × ※ ? …
+    /// ✱ beside digits (one * after a whole number is its extension: 0571-88888888*8001), or two
+    /// or more of x 〇 · # . in a row between digits (spaces set aside; three dots at least),
+    /// or three right beside a digit. One x or # is an extension (x801, #801) (helper-183,
+    /// helper-184 N2, N10).
     static func maskedDigits(_ text: String) -> String? {
-        let always: Set<Unicode.Scalar> = ["*", "＊", "●", "•", "○", "◯", "■", "□", "×", "※"]
-        func isX(_ u: Unicode.Scalar) -> Bool { u == "x" || u == "X" || u == "ｘ" || u == "Ｘ" }
+        let always: Set<Unicode.Scalar> = ["*", "＊", "●", "•", "○", "◯", "■", "□", "×", "※", "?", "？", "…", "✱", "⁎", "∗"]
+        let inRuns: Set<Unicode.Scalar> = ["x", "X", "ｘ", "Ｘ", "〇", "·", "#", "＃", ".", "．"]
         // (Most cells have none: no copy of their scalars then; an import reads 100,000.)
-        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x2A && $0 | 0x20 != 0x78 }) { return nil }
-        guard text.unicodeScalars.contains(where: { always.contains($0) || isX($0) }) else { return nil }
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x2A && $0 != 0x3F && $0 != 0x23 && $0 != 0x2E && $0 | 0x20 != 0x78 }) { return nil }
+        guard text.unicodeScalars.contains(where: { always.contains($0) || inRuns.contains($0) }) else { return nil }
         let scalars = Array(text.unicodeScalars)
-        guard scalars.contains(where: { ("0"..."9").contains($0) }) else { return nil }
+        func digit(_ u: Unicode.Scalar?) -> Bool { u.map { ("0"..."9").contains($0) } ?? false }
+        guard scalars.contains(where: { digit($0) }) else { return nil }
         var i = 0
         while i < scalars.count {
             let u = scalars[i]
-            guard always.contains(u) || isX(u) else { i += 1; continue }
+            guard always.contains(u) || inRuns.contains(u) else { i += 1; continue }
             var j = i
-            while j < scalars.count && (always.contains(scalars[j]) || isX(scalars[j])) { j += 1 }
+            while j < scalars.count && (always.contains(scalars[j]) || inRuns.contains(scalars[j])) { j += 1 }
             let run = String(String.UnicodeScalarView(scalars[i..<j]))
-            if run.unicodeScalars.contains(where: { always.contains($0) }) { return run }
-            func digit(_ u: Unicode.Scalar?) -> Bool { u.map { ("0"..."9").contains($0) } ?? false }
-            if j - i >= 2 {
+            let before = scalars[..<i].last { $0 != " " }, after = scalars[j...].first { $0 != " " }
+            if run.unicodeScalars.contains(where: { always.contains($0) }) {
+                // (One * after seven digits or more, then digits: an extension.)
+                let digitsBefore = scalars[..<i].filter { digit($0) }.count
+                if run == "*" || run == "＊", digitsBefore >= 7, digit(after) { i = j; continue }
+                if digit(before) || digit(after) { return run }
+                i = j
+                continue
+            }
+            let dots = run.unicodeScalars.allSatisfy { $0 == "." || $0 == "．" }
+            let least = dots ? 3 : 2
+            if j - i >= least {
                 // (Between digits, spaces set aside; or three at least right after or before one:
                 // 138XXXX, 0571-8765xxxx.)
-                let before = scalars[..<i].last { $0 != " " }, after = scalars[j...].first { $0 != " " }
                 if digit(before) && digit(after) { return run }
                 if j - i >= 3, digit(i > 0 ? scalars[i - 1] : nil) || digit(j < scalars.count ? scalars[j] : nil) { return run }
             }
@@ -652,7 +672,7 @@ extension ChangeDraft {
                 // Digits typed in full width (１３８…, a Chinese input method's) stored as the ASCII
                 // they stand for, as an import stores them: search found nothing by 138… (helper-110).
                 let formed = Self.phoneForm(text)
-                if let problem = Self.phoneProblem(formed) {
+                if let problem = Self.phoneProblem(formed, mobile: spec.key == "mobile") {
                     let shown = formed.count > 40 ? String(formed.prefix(40)) + "…" : formed
                     throw ArchiveError(.invalidValue, "\(spec.key): \(shown) \(problem.en)", zh: "\(spec.zh)“\(shown)”\(problem.zh)")
                 }
@@ -842,6 +862,29 @@ extension ChangeDraft {
                     }
                 }
                 if named.count == 1 { return named[0] }
+                // This customer's people removed: one of the name is said removed, not another
+                // whose name holds it taken (张伟 removed, 张伟明 took the log entry and the
+                // project's decision: helper-184 N9); one whose name holds it is asked about.
+                if named.isEmpty {
+                    var goneNamed: [Entity] = [], goneNear: [Entity] = []
+                    state.eachIncludingRemoved(target) { e in
+                        guard e.removed, e["customer"]?.ref == customer else { return }
+                        if CompanyName.personKey(e["name"]?.text ?? "") == key { goneNamed.append(e) }
+                        else if Lookup.names(of: e).contains(where: { $0.contains(folded) }) { goneNear.append(e) }
+                    }
+                    if let gone = goneNamed.last {
+                        let with = Lookup.removedWithCustomer(gone, in: state)
+                        throw ArchiveError(.notFound, "the \(target.en) \(part) (\(gone.shortID)) was removed\(with?.en ?? ""); to bring it back, undo the change that removed it (see salesvault history)",
+                                           zh: "\(target.zh)“\(part)”（\(gone.shortID)）已\(with?.zh ?? "被移除")。如需恢复，请在 salesvault history 中找到移除它的批次，再用 salesvault undo 撤销")
+                    }
+                    if near.count == 1, !goneNear.isEmpty {
+                        let live = "\(near[0].shortID) \(near[0].displayName)"
+                        let gone = goneNear.suffix(3).reversed().map { "\($0.shortID) \($0.displayName)" }
+                        throw ArchiveError(.ambiguous, "\(part) is part of the name of \(live), and of \(gone.joined(separator: "; ")), removed; give more of the name or the id",
+                                           zh: "“\(part)”匹配到 \(live)；另有已移除的\(target.zh) \(gone.joined(separator: "、"))，姓名中也含有“\(part)”，请输入更完整的姓名或编号",
+                                           candidates: [live])
+                    }
+                }
                 if named.isEmpty && near.count == 1 { return near[0] }
                 // Several of this customer's, or none: said of this customer (other customers'
                 // people were listed, to be refused when chosen: helper-96).
@@ -1128,7 +1171,8 @@ enum Lookup {
                                    zh: "\(kind.zh) \(kind.idPrefix)\(id) 已\(with.zh)；如需恢复，请在 salesvault history 中找到移除该客户的批次，再用 salesvault undo 撤销")
             }
             throw ArchiveError(.notFound, "\(kind.idPrefix)\(id) was removed; to bring it back, undo the change that removed it (see salesvault history)",
-                               zh: "\(kind.zh) \(kind.idPrefix)\(id) 已被删除；如需恢复，请在 salesvault history 中找到删除它的批次，再用 salesvault undo 撤销")
+                               // (移除, as `contact remove` says it; a log entry is 删除: helper-184 N11.)
+                               zh: "\(kind.zh) \(kind.idPrefix)\(id) 已被\(kind == .activity ? "删除" : "移除")；如需恢复，请在 salesvault history 中找到\(kind == .activity ? "删除" : "移除")它的批次，再用 salesvault undo 撤销")
         }
         // Exact (name, short name, code, number or an alias) decides when one record has it;
         // otherwise every record one of whose names has it, at the start or anywhere, and more

@@ -108,7 +108,14 @@ public enum FieldFormat {
         case .reference(let k), .references(let k): kinds = [k]
         default: kinds = EntityKind.allCases
         }
-        for kind in kinds { if let e = state.entities(kind, id) { return zh ? "\(e.displayName)（\(e.shortID)）" : "\(e.displayName) (\(e.shortID))" } }
+        // (A record removed since is said so: a removed decision maker read as a current one,
+        // helper-184 N7.)
+        for kind in kinds {
+            if let e = state.entities(kind, id) {
+                if e.removed { return zh ? "\(e.displayName)（\(e.shortID)，已移除）" : "\(e.displayName) (\(e.shortID), removed)" }
+                return zh ? "\(e.displayName)（\(e.shortID)）" : "\(e.displayName) (\(e.shortID))"
+            }
+        }
         return "#\(id)"
     }
 

@@ -40,17 +40,24 @@ struct CustomerCommand: ParsableCommand {
             // A removed customer's name: undoing the removal brings it back with its records,
             // where adding it makes a new one without them (helper-182 F5); said beside live
             // customers alike too (helper-183 F6: only those were said).
-            let gone = force ? nil : Identity.removedNamesake(of: name, in: context.archive.state)
-            if let gone {
-                let same = gone.displayName == name.trimmedWhitespace
-                let removed = L((same ? "\(gone.shortID) \(gone.displayName), of the same name," : "\(gone.shortID) \(gone.displayName), of the same name once spaces and legal suffixes are set aside,")
-                                  + " was removed from the archive; to bring it back with its records, undo the change that removed it (see salesvault history \(gone.shortID))",
-                                (same ? "同名客户 \(gone.shortID) \(gone.displayName)" : "名称与已移除的客户 \(gone.shortID) \(gone.displayName)相同（不计空格和“有限公司”等后缀），该客户")
-                                  + "已从档案中移除。如要恢复该客户及其全部记录，请在 salesvault history \(gone.shortID) 中找到移除它的批次，用 salesvault undo 撤销")
+            // (Also a removed one named alike, in traditional characters, one name within the
+            // other, or with the same credit code or phone: helper-183 F2, helper-184 N4.)
+            let removed = force ? [] : Identity.removedLikelyDuplicates(name: name, creditCode: credit, phone: named.phone, in: context.archive.state)
+            if let gone = removed.first {
+                let lead: L
+                if removed.count == 1, gone.sameName {
+                    lead = L("\(gone.customer.shortID) \(gone.customer.displayName), of the same name, was removed from the archive",
+                             "同名客户 \(gone.customer.shortID) \(gone.customer.displayName)已从档案中移除")
+                } else {
+                    lead = L("a customer removed from the archive may be this one: " + removed.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; "),
+                             "已从档案中移除的客户中可能有该客户：" + removed.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；"))
+                }
+                let back = L("; to bring it back with its records, undo the change that removed it (see salesvault history \(gone.customer.shortID))",
+                             "。如要恢复该客户及其全部记录，请在 salesvault history \(gone.customer.shortID) 中找到移除它的批次，用 salesvault undo 撤销")
                 let also = likely.isEmpty ? L("", "")
                     : L("; the archive may also have it: " + likely.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; "),
                         "。另外，档案中可能已有该客户：" + likely.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；"))
-                throw CLIError(.inputRefused, L(removed.en + also.en, removed.zh + also.zh),
+                throw CLIError(.inputRefused, L(lead.en + back.en + also.en, lead.zh + back.zh + also.zh),
                                hint: L("nothing was added; to add it as a new customer without the removed one's records, add it again with --force",
                                        "本次未添加。如确要作为新客户添加（不含原客户的记录），请加上 --force 重新添加。"))
             }
