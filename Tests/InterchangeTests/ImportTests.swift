@@ -2860,6 +2860,7 @@ final class ImportTests: XCTestCase {
         let p = try f.previewing(ImportSource(fileName: "r.xlsx", sha256: "x", format: .xlsx, tables: [Table(name: "联系人", rows: [
             TableRow(line: 1, cells: [.text("客户"), .text("姓名"), .text("手机"), .text("电话")]),
             TableRow(line: 2, cells: [.text("甲公司"), .text("王敏"), .number(13_812_345_678), .number(2_155_556_666)]),
+            TableRow(line: 3, cells: [.text("甲公司"), .text("李雷"), .number(8_613_800_000_004), .text("")]),
         ])]))
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         let numeric = p.warnings.filter { $0.reasonZH.contains("个单元格是数字格式") }

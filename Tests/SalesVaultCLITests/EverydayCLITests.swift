@@ -579,6 +579,18 @@ extension EverydayCLITests {
             try sv(["contact", "add", "华为", name], day: 0, expect: 8)
         }
         try sv(["contact", "add", "中兴", "王敏"], day: 0)  // another customer's contact of that name
+        // A person removed from the customer: the way back said, not a new empty one added
+        // (helper-184 N5); N12 and the complaint hint beside.
+        try sv(["contact", "add", "中兴", "钱多多", "--mobile", "13900000009"], day: 0)
+        try sv(["contact", "remove", "钱多多", "--reason", "离职"], day: 0)
+        let again = try sv(["contact", "add", "中兴", "钱多多", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(again.stderr.contains("中兴通讯曾有该联系人，已被移除：R") && again.stderr.contains("钱多多（姓名相同）") && again.stderr.contains("如确要作为新联系人添加，请加上 --force"), again.stderr)
+        try sv(["contact", "add", "中兴", "钱小多", "--mobile", "13900000009", "--lang", "zh"], day: 0, expect: 8)
+        let complaint = try sv(["complaint", "show", "TS-2026-0099", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(complaint.stderr.contains("可用 salesvault complaint list 查看已有投诉"), complaint.stderr)
+        try sv(["project", "add", "中兴", "基站改造"], day: 0)
+        let bracket = try sv(["project", "edit", "基站改造", "--set", "决策人=（R2）", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(bracket.stderr.contains("写法同 project show 中的显示") && !bracket.stderr.contains("contact add"), bracket.stderr)
         // A name ending in a full stop gets one, not two, in the confirmation.
         let jr = try sv(["contact", "add", "中兴", "Smith, John Jr.", "--lang", "en"], day: 0)
         XCTAssertTrue(jr.stdout.contains("Smith, John Jr.") && !jr.stdout.contains("Jr.."), jr.stdout)

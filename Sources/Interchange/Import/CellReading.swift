@@ -189,6 +189,10 @@ enum CellReading {
                     if ChangeDraft.isPhoneField(spec.key), text.utf8.count == 11, text.hasPrefix("1"), !text.hasPrefix("10"), !text.hasPrefix("11"), !text.hasPrefix("12") {
                         return (text, nil)
                     }
+                    // (Nor one after 86, 8613800000004: helper-184 N12.)
+                    if ChangeDraft.isPhoneField(spec.key), text.utf8.count == 13, text.hasPrefix("861"), !text.hasPrefix("8610"), !text.hasPrefix("8611"), !text.hasPrefix("8612") {
+                        return (text, nil)
+                    }
                     if ChangeDraft.isPhoneField(spec.key), Self.phoneWithoutItsZero(text) { return ("0" + text, .restoredLeadingZero) }
                     return (text, .numericIdentifier)
                 }

@@ -563,6 +563,16 @@ extension Identity {
         contactDuplicates(among: state.all(.contact).filter { $0["customer"]?.ref == customer }, name: name, mobile: mobile)
     }
 
+    /// The removed contacts of `customer` that look like the person about to be added, as
+    /// `likelyDuplicateContacts` compares the live ones: undoing the removal brings that one back
+    /// with its place in the log and projects (helper-184 N5: added as a new, empty person, and
+    /// an undo then left two).
+    public static func removedLikelyDuplicateContacts(customer: UInt64, name: String?, mobile: String?, in state: ArchiveState) -> [LikelyDuplicate] {
+        var removed: [Entity] = []
+        state.eachIncludingRemoved(.contact) { e in if e.removed, e["customer"]?.ref == customer { removed.append(e) } }
+        return contactDuplicates(among: removed, name: name, mobile: mobile)
+    }
+
     /// The projects of `customer` a new project named `name` is likely one of: the same name
     /// (spaces, width and traditional characters aside). `project add` asks for --force before
     /// a second one (it took it without a word).

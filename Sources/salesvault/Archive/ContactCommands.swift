@@ -47,8 +47,17 @@ struct ContactCommand: ParsableCommand {
                     let phone = fields.last { Schema.field(.contact, key: $0.0)?.key == "mobile" }?.1
                     let likely = Identity.likelyDuplicateContacts(customer: c.id, name: name, mobile: phone, in: archive.state)
                     if !likely.isEmpty {
-                        throw FieldAssignments.likelyDuplicateRefusal(likely, L("\(c.displayName) may already have this contact: ", "\(c.displayName) 可能已有该联系人："),
+                        throw FieldAssignments.likelyDuplicateRefusal(likely, L("\(c.displayName) may already have this contact: ", "\(c.displayName)可能已有该联系人："),
                                                                       hint: L("nothing was added; if it is another person, add them again with --force", "本次未添加。如确认不是同一个人，请加上 --force 重新添加。"))
+                    }
+                    // One removed: the way back said (helper-184 N5).
+                    let removed = Identity.removedLikelyDuplicateContacts(customer: c.id, name: name, mobile: phone, in: archive.state)
+                    if let gone = removed.last {
+                        throw CLIError(.inputRefused, L("\(c.displayName) had this contact, removed since: " + removed.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; ")
+                                                        + "; to bring it back with its records, undo the change that removed it (see salesvault history)",
+                                                        "\(c.displayName)曾有该联系人，已被移除：" + removed.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")
+                                                        + "。如要恢复该联系人，请在 salesvault history 中找到移除 \(gone.customer.shortID) 的批次，用 salesvault undo 撤销"),
+                                       hint: L("nothing was added; to add them as a new person, add them again with --force", "本次未添加。如确要作为新联系人添加，请加上 --force 重新添加。"))
                     }
                 }
                 return try archive.addContact(customer: customer, name: name, fields: fields, now: Clock.now)

@@ -174,6 +174,9 @@ enum ErrorReport {
             // (A customer's contact not found: the customer's list, not every kind's: helper-135.)
             // (What to do, not the list again: by an id, or the contact added first; the
             // customer by its id, as a name with spaces had to be quoted: helper-139, helper-140.)
+            // (Not for a text with brackets, （R2） or 张总（R2: no name to add, helper-184 N8.)
+            case .notFound where e.contactsOf != nil && e.missingContact.map({ $0.contains { "（）()".contains($0) } }) == true:
+                L("give the contact's name or id as project show shows it, e.g. 张总（R2）", "请填写联系人的姓名或编号，写法同 project show 中的显示，如“张总（R2）”")
             case .notFound where e.contactsOf != nil && e.missingContact != nil:
                 e.firstContactID.map { id in
                     // (The option of the command run: `project add` was told --with: helper-171.)
@@ -186,8 +189,11 @@ enum ErrorReport {
                              "如指其中一位，请改用编号（如 \(example)）；如是新联系人，请先执行 salesvault contact add \(e.contactsOf!) \(e.missingContact!)")
                 } ?? L("add the contact first: salesvault contact add \(e.contactsOf!) \(e.missingContact!)",
                        "请先执行 salesvault contact add \(e.contactsOf!) \(e.missingContact!) 添加该联系人")
-            case .notFound: L("see what exists with salesvault customer list (or contact list, project list, log list), or look for it with salesvault search",
-                              "可用 salesvault customer list（或 contact list、project list、log list）查看已有记录，也可用 salesvault search 查找")
+            // (A complaint's number: its own list, helper-184.)
+            case .notFound where (e.reasonZH ?? "").hasSuffix("对应的投诉"):
+                L("see the complaints with salesvault complaint list", "可用 salesvault complaint list 查看已有投诉")
+            case .notFound: L("see what exists with salesvault customer list (or contact list, project list, log list, complaint list), or look for it with salesvault search",
+                              "可用 salesvault customer list（或 contact list、project list、log list、complaint list）查看已有记录，也可用 salesvault search 查找")
             // (Not when the message already says how: it was said twice.)
             case .invalidDate where !saysHow, .ambiguousDate where !saysHow:
                 L("write dates as 2026-03-05, 2026/3/5, 2026年3月5日 or 3月5日", "日期可写成 2026-03-05、2026/3/5、2026年3月5日 或 3月5日")
