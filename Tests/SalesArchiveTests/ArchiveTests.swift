@@ -131,6 +131,18 @@ final class ArchiveTests: XCTestCase {
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人“张伟”（\(zw.shortID)）已被移除。"), true, "\($0)")
         }
         XCTAssertThrowsError(try a.addProject(customer: boe.shortID, name: "项目一", fields: [("decisionMakers", "张伟")], now: day(5)))
+        // Written in the other script, and as a complaint's complainant, alike (helper-185 F1).
+        XCTAssertThrowsError(try a.logActivity(customer: boe.shortID, type: "call", summary: "谈价格", at: day(5), contacts: ["張偉"], now: day(5))) {
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("已被移除"), "\($0)")
+        }
+        XCTAssertThrowsError(try a.fileComplaint(customer: boe.shortID, about: "售后部", description: "响应慢", complainant: "张伟", receivedAt: day(5), now: day(5))) {
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("已被移除"), "\($0)")
+        }
+        // Another customer's person is no complainant of this one (helper-185 F2: stored).
+        XCTAssertThrowsError(try a.fileComplaint(customer: branch.shortID, about: "售后部", description: "响应慢", complainant: zwm.shortID, receivedAt: day(5), now: day(5))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "张伟明（\(zwm.shortID)）不是 甲公司上海分公司 的联系人")
+        }
+        XCTAssertEqual(try a.fileComplaint(customer: boe.shortID, about: "售后部", description: "响应慢", complainant: "张伟明", receivedAt: day(5), now: day(5))["complainant"]?.ref, zwm.id)
         XCTAssertThrowsError(try a.logActivity(customer: boe.shortID, type: "call", summary: "谈价格", at: day(5), contacts: ["张"], now: day(5))) {
             XCTAssertEqual(($0 as? ArchiveError)?.code, .ambiguous, "\($0)")
             XCTAssertEqual(($0 as? ArchiveError)?.candidates, ["\(zwm.shortID) 张伟明"])

@@ -751,6 +751,25 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(try list("log").count, 2)
     }
 
+    /// An export imported back unchanged, after a person was removed and another of that name
+    /// added: the old entry keeps the removed person, not given to the new one (helper-185 F3).
+    func testAnUnchangedExportKeepsARemovedPersonsEntries() throws {
+        try sv(["customer", "add", "甲公司"])
+        try sv(["contact", "add", "甲公司", "张伟"])
+        try sv(["log", "add", "甲公司", "call", "谈价格", "--with", "张伟"])
+        try sv(["project", "add", "甲公司", "项目一", "--decision-makers", "张伟"])
+        try sv(["contact", "remove", "张伟", "--reason", "离职"])
+        try sv(["contact", "add", "甲公司", "张伟", "--force"])
+        let before = try sv(["log", "list", "--json"]).stdout
+        let projects = try sv(["project", "list", "--json"]).stdout
+        let xlsx = dir.path("rt.xlsx")
+        try sv(["export", "--out", xlsx])
+        let r = try sv(["--lang", "zh", "import", xlsx, "--on-duplicate", "update", "--yes"])
+        XCTAssertFalse(r.stdout.contains("更新 1") || r.stdout.contains("跟进人"), r.stdout)
+        XCTAssertEqual(try sv(["log", "list", "--json"]).stdout, before, "the entry still names the removed person")
+        XCTAssertEqual(try sv(["project", "list", "--json"]).stdout, projects, "so does the project")
+    }
+
     func testAnExportEditedInASpreadsheetAndImportedBackUpdatesItsRecords() throws {
         try requireOpenpyxl()
         try sv(["customer", "add", "华为技术有限公司", "--grade", "A", "--set", "creditCode=91440300708461136T"])

@@ -23,7 +23,12 @@ extension Importer.ChangeSetBuilder {
         if own { fields += cleared(r, entry, except: ["contacts", "project"]) }
         if let contacts, !contacts.isEmpty {
             let ids = contacts.split(separator: ",").map { $0.hasPrefix("@") ? nil : UInt64($0.dropFirst()) }
-            if ids.contains(nil) || Set(ids.compactMap { $0 }) != Set(entry["contacts"]?.refs ?? []) { fields.append(("contacts", contacts)) }
+            // (A person removed since, written by name, is not the live one of that name:
+            // helper-185 F3.)
+            if ids.contains(nil) || (Set(ids.compactMap { $0 }) != Set(entry["contacts"]?.refs ?? [])
+                                     && !Importer.samePeopleBut(removed: entry["contacts"], .refs(ids.compactMap { $0 }), in: archive.state)) {
+                fields.append(("contacts", contacts))
+            }
         }
         if let project {
             if project.hasPrefix("@") || UInt64(project.dropFirst()) != entry["project"]?.ref { fields.append(("project", project)) }

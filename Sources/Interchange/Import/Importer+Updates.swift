@@ -174,6 +174,25 @@ extension Importer {
         }
     }
 
+    /// Whether `new` names the people of `old` but for ones removed since, each in their place
+    /// by another of the same name (in simplified characters): what an export of a record naming
+    /// a removed person reads back as.
+    static func samePeopleBut(removed old: FieldValue?, _ new: FieldValue?, in state: ArchiveState) -> Bool {
+        let before: [UInt64], after: [UInt64]
+        switch (old, new) {
+        case (.ref(let a)?, .ref(let b)?): (before, after) = ([a], [b])
+        case (.refs(let a)?, .refs(let b)?): (before, after) = (a, b)
+        default: return false
+        }
+        guard before.count == after.count, before != after else { return false }
+        let fold = CompanyName.Simplified.fold
+        for (a, b) in zip(before, after) where a != b {
+            guard let gone = state.entities(.contact, a), gone.removed, let other = state.entities(.contact, b),
+                  CompanyName.personKey(fold(gone["name"]?.text ?? "")) == CompanyName.personKey(fold(other["name"]?.text ?? "")) else { return false }
+        }
+        return true
+    }
+
     func update(_ kind: EntityKind, ref: String, _ r: Row, row: Int, earlier: FileRecord?,
                         alsoDiffering: [(en: String, zh: String)] = [], gradeColumn: String? = nil,
                         warnings: inout [ImportProblem], table: String, fileName: String, format: ImportSource.Format, add: (ChangeOperation, Int) -> Int) -> RowStatus {
@@ -215,6 +234,10 @@ extension Importer {
             } else if let existing {
                 if value != nil && value == existing[number: spec.number] { continue }
                 if let phone, existing[number: spec.number]?.text.map(Identity.phoneDigits) == phone { continue }
+                // A person removed since, named by the row as the export wrote them: the live one
+                // of that name is not them (an unchanged export gave a removed 张伟's visits to
+                // the new 张伟: helper-185 F3).
+                if Self.samePeopleBut(removed: existing[number: spec.number], value, in: archive.state) { continue }
             }
             if Self.keepsGrade(kind, key, value, had: existing?["grade"]?.text) { continue }
             if kind == .customer && key == "grade" { grade = input } else { fields.append((key, input)) }

@@ -866,11 +866,15 @@ extension ChangeDraft {
                 // whose name holds it taken (张伟 removed, 张伟明 took the log entry and the
                 // project's decision: helper-184 N9); one whose name holds it is asked about.
                 if named.isEmpty {
+                    // (In simplified characters on both sides: 張偉 removed, 张伟 typed, took 张伟明:
+                    // helper-185 F1.)
+                    let fold = CompanyName.Simplified.fold
+                    let simpleKey = CompanyName.personKey(fold(part)), simple = fold(folded)
                     var goneNamed: [Entity] = [], goneNear: [Entity] = []
                     state.eachIncludingRemoved(target) { e in
                         guard e.removed, e["customer"]?.ref == customer else { return }
-                        if CompanyName.personKey(e["name"]?.text ?? "") == key { goneNamed.append(e) }
-                        else if Lookup.names(of: e).contains(where: { $0.contains(folded) }) { goneNear.append(e) }
+                        if CompanyName.personKey(fold(e["name"]?.text ?? "")) == simpleKey { goneNamed.append(e) }
+                        else if Lookup.names(of: e).contains(where: { fold($0).contains(simple) }) { goneNear.append(e) }
                     }
                     if let gone = goneNamed.last {
                         let with = Lookup.removedWithCustomer(gone, in: state)

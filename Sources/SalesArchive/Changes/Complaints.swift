@@ -47,7 +47,18 @@ extension ChangeDraft {
             throw Self.notYet(receivedAt, now: now, time: ("the time received", "受理时间"), day: ("the day received", "受理时间"), zhTail: "只能登记已经收到的投诉")
         }
         guard !text.isEmpty else { throw ArchiveError(.missingValue, "a complaint needs a description", zh: "请填写投诉内容") }
-        let person = try complainant.map { try resolve(.contact, $0) }
+        // The complainant among this customer's people, as a log entry's are (another customer's
+        // was stored, and this customer's own 王芳 was ambiguous with others': helper-185 F2).
+        let person = try complainant.map { text -> Entity in
+            let found = try resolveList(.contact, text, customer: c.id)
+            guard found.count == 1, let p = found.first else {
+                throw ArchiveError(.invalidValue, "the complainant is one person; \(text) names \(found.count)", zh: "投诉人只能填一位，“\(text)”是 \(found.count) 位联系人")
+            }
+            guard p["customer"]?.ref == c.id else {
+                throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)", zh: "\(p.displayName)（\(p.shortID)）不是 \(c.displayName) 的联系人")
+            }
+            return p
+        }
         let year = DateParser.civil(DateParser.localDay(receivedAt)).year
         let complaints = state.countIncludingRemoved(.complaint)
         var highest = 0
