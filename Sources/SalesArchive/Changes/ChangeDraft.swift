@@ -916,6 +916,12 @@ extension ChangeDraft {
             }
             return try resolve(target, part)
         }
+        // A removed person as `project show` shows one, 李工（R3，已移除）: read as 李工（R3）, which
+        // is then said removed (its ，inside the brackets split the list: helper-185 F4).
+        var text = text
+        for (shown, plain) in [("，已移除）", "）"), ("，已移除)", ")"), (", removed)", ")")] where text.contains(shown) {
+            text = text.replacingOccurrences(of: shown, with: plain)
+        }
         let names = Self.peopleNamed(text) { whole in
             (try? find(whole)).map { CompanyName.personKey($0["name"]?.text ?? "") == CompanyName.personKey(whole) } ?? false
         }
