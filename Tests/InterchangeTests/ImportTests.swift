@@ -2823,8 +2823,8 @@ final class ImportTests: XCTestCase {
         // without a word).
         do {
             let a = try f.open()
-            XCTAssertEqual(Identity.removedNamesake(of: "甲 公司", in: a.state)?.id, gone.id)
-            XCTAssertNil(Identity.removedNamesake(of: "乙公司", in: a.state))
+            XCTAssertEqual(Identity.removedLikelyDuplicates(name: "甲 公司", creditCode: nil, phone: nil, in: a.state).map(\.customer.id), [gone.id])
+            XCTAssertEqual(Identity.removedLikelyDuplicates(name: "乙公司", creditCode: nil, phone: nil, in: a.state).count, 0)
         }
         for bulk in [true, false] {
             let again = try f.importing(utf8("客户名称,客户等级\n甲 公司,B\n丙公司,A\n"), name: "again.csv", commit: false) { $0.planInBulk = bulk }

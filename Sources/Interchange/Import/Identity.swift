@@ -324,19 +324,6 @@ extension Identity {
         DuplicateFinder(state, indexed: false).customers(like: name, creditCode: creditCode, phone: phone)
     }
 
-    /// The latest removed customer whose name is `name` once width, spaces, brackets and legal
-    /// suffixes are ignored (`companyKey`): adding it again makes a new customer without the
-    /// removed one's history, where undoing the removal brings that back (helper-182 F5: it was
-    /// added without a word).
-    /// Also a name the same once the place words and legal forms inside it are set aside
-    /// (`CompanyName.comparable`, four characters at least: 杭州海康威视数字技术股份 for the removed
-    /// 杭州海康威视数字技术股份有限公司 was added without a word: helper-183 F2).
-    public static func removedNamesake(of name: String, in state: ArchiveState) -> Entity? {
-        let key = companyKey(CompanyName.Simplified.fold(name))
-        guard !key.isEmpty else { return nil }
-        return removedNamesake(key: key, in: removedCustomersByKey(in: state))
-    }
-
     /// The removed customers that look like the company about to be added, as `likelyDuplicates`
     /// compares the live ones (names in traditional characters, one name within the other, the
     /// credit code, the phone): adding it makes a new customer without the removed one's records,
@@ -358,7 +345,10 @@ extension Identity {
         }
     }
 
-    /// The removed customer of a company key in `removed` (`removedCustomersByKey`).
+    /// The removed customer of a company key in `removed` (`removedCustomersByKey`): what an
+    /// import says a new customer's name is (helper-182 F5); also one the same once place words
+    /// and legal forms inside are set aside (`CompanyName.comparable`, four characters at least:
+    /// 杭州海康威视数字技术股份 beside 杭州海康威视数字技术股份有限公司, helper-183 F2).
     static func removedNamesake(key: String, in removed: [String: Entity]) -> Entity? {
         if let same = removed[key] { return same }
         let plain = CompanyName.comparable(key)

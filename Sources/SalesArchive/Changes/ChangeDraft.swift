@@ -1247,14 +1247,19 @@ enum Lookup {
         // Part of a name that a removed record's name holds too: asked, naming it, not the live
         // one taken (京东, with 北京京东… removed, added a contact to 京东方 without a word:
         // helper-183 F1). In a command only.
-        if suggest && exact.isEmpty && !matches.isEmpty {
+        // The removed records one of whose names holds the text, the latest three, latest first
+        // (for the question below and the not-found message).
+        func removedHolding() -> [String] {
             var removed: [Entity] = []
             state.eachIncludingRemoved(kind) { e in
                 if e.removed, Self.names(of: e).map(key).contains(where: { $0.contains(wanted) }) { removed.append(e) }
             }
-            if !removed.isEmpty {
+            return removed.suffix(3).reversed().map { "\($0.shortID) \($0.displayName)" }
+        }
+        if suggest && exact.isEmpty && !matches.isEmpty {
+            let gone = removedHolding()
+            if !gone.isEmpty {
                 let live = matches.prefix(20).map { "\($0.shortID) \($0.displayName)" }
-                let gone = removed.suffix(3).reversed().map { "\($0.shortID) \($0.displayName)" }
                 throw ArchiveError(.ambiguous, "\(shown) is part of the name of \(live.count == 1 ? live[0] : "\(matches.count) \(kind.en) records"), and of \(gone.joined(separator: "; ")), removed; give more of the name or the id",
                                    zh: "“\(shown)”匹配到\(live.count == 1 ? " \(live[0])" : " \(matches.count) 个\(kind.zh)")；另有已移除的\(kind.zh) \(gone.joined(separator: "、"))，名称中也含有“\(shown)”，请输入更完整的名称或编号",
                                    candidates: live)
@@ -1325,13 +1330,7 @@ enum Lookup {
             let listed = near.map { "\($0.shortID) \($0.displayName)" }  // (closest first)
             // Removed records one of whose names holds it (part of a removed customer's name
             // got the plain "not found", where its whole name said it was removed: helper-182 F5).
-            var removed: [Entity] = []
-            if suggest {
-                state.eachIncludingRemoved(kind) { e in
-                    if e.removed, Self.names(of: e).map(key).contains(where: { $0.contains(wanted) }) { removed.append(e) }
-                }
-            }
-            let gone = removed.suffix(3).reversed().map { "\($0.shortID) \($0.displayName)" }  // (the latest first)
+            let gone = suggest ? removedHolding() : []
             let goneEN = gone.isEmpty ? "" : "; removed: " + gone.joined(separator: "; ") + " (see salesvault history; undo the change that removed one to bring it back)"
             let goneZH = gone.isEmpty ? "" : "。已移除的\(kind.zh)中有：" + gone.joined(separator: "、") + "（可用 salesvault history 查看；如需恢复，请撤销移除它的批次）"
             throw ArchiveError(.notFound, "no \(kind.en) matches \(shown)" + (near.isEmpty ? "" : "; similar names: " + listed.joined(separator: "; ")) + goneEN,
