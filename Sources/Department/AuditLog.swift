@@ -542,9 +542,9 @@ public struct ArchiveAudit: Sendable {
     public var problems: [String] {
         var out: [String] = []
         if !missing.isEmpty {
-            out.append("escrow use removed: \(missing.count) logged use(s) missing from the archive (entries \(missing.map { String($0.entry) }.joined(separator: ", ")))")
+            out.append("escrow use removed: \(missing.count) logged \(missing.count == 1 ? "use" : "uses") missing from the archive (entries \(missing.map { String($0.entry) }.joined(separator: ", ")))")
         }
-        if altered > 0 { out.append("audit log altered: \(altered) line(s) with a bad signature, malformed or out of chain") }
+        if altered > 0 { out.append("audit log altered: \(altered) \(altered == 1 ? "line" : "lines") with a bad signature, malformed or out of chain") }
         if let oversize {
             out.append("audit log altered: \(oversize) bytes, larger than \(AuditLog.maxBytes >> 20) MiB (padded; escrow uses write some 600 bytes each)")
         }

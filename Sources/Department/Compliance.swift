@@ -296,7 +296,7 @@ public struct ComplianceReport: Codable, Sendable {
                 summary.escrow[coverage.status.rawValue, default: 0] += 1
             } else {
                 let slots = h.escrowSlots
-                row.escrow = slots.isEmpty ? "none" : "\(slots.count) slot(s), no registry to compare"
+                row.escrow = slots.isEmpty ? "none" : "\(slots.count) \(slots.count == 1 ? "slot" : "slots"), no registry to compare"
             }
             // DEPARTMENT.md §7.4: the department's audit log against this archive.
             if let registry, prefix == "archives/" {
@@ -310,7 +310,7 @@ public struct ComplianceReport: Codable, Sendable {
                     if audit.holdsNoLine, let uses = h.escrowUses {
                         row.auditLog = "missing"
                         row.nonCompliant = true
-                        problems.append("audit log missing: the archive records \(uses.unacknowledged) escrow use(s), the last on \(Registry.timestamp(uses.lastUseAt)), but the department has no audit log for it (deleted or emptied, an escrow open interrupted before it wrote the log, or uses made before the log existed or outside the department)")
+                        problems.append("audit log missing: the archive records \(uses.unacknowledged) escrow \(uses.unacknowledged == 1 ? "use" : "uses"), the last on \(Registry.timestamp(uses.lastUseAt)), but the department has no audit log for it (deleted or emptied, an escrow open interrupted before it wrote the log, or uses made before the log existed or outside the department)")
                     }
                     if audit.tampered { summary.auditTampered += 1 }
                     summary.escrowUsesLogged += audit.logged

@@ -102,12 +102,12 @@ public enum ComplianceText {
         (#"^weak KDF: scrypt 2\^(\d+) below 2\^(\d+)$"#, "密码保护强度不足：scrypt 2^$1，低于部门要求的 2^$2"),
         (#"^owner mismatch: registered for (.+)$"#, "所有人不符：此文件在部门名册中登记为$1的档案"),
         (#"^duplicate archive id: same as (.+)$"#, "档案编号重复：与 $1 相同（可能是同一档案的两个副本）"),
-        (#"^escrow use removed: (\d+) logged use\(s\) missing from the archive \(entries (.*)\)$"#,
+        (#"^escrow use removed: (\d+) logged uses? missing from the archive \(entries (.*)\)$"#,
          "托管访问记录被删除：审计日志中的 $1 次托管访问在档案中找不到（日志第 $2 条）"),
-        (#"^audit log altered: (\d+) line\(s\) with a bad signature, malformed or out of chain$"#,
+        (#"^audit log altered: (\d+) lines? with a bad signature, malformed or out of chain$"#,
          "审计日志被改动：$1 行签名不符、格式有误或前后不衔接"),
         (#"^audit log altered: (\d+) bytes, larger than (\d+) MiB.*$"#, "审计日志被改动：共 $1 字节，超过 $2 MiB 上限（疑似被塞入多余内容）"),
-        (#"^audit log missing: the archive records (\d+) escrow use\(s\), the last on (\S+), but .*$"#,
+        (#"^audit log missing: the archive records (\d+) escrow uses?, the last on (\S+), but .*$"#,
          "审计日志缺失：档案记有 $1 次托管访问（最近一次 $2），部门却没有它的审计日志。可能是日志被删除或清空，也可能是托管打开在写入日志之前中断，或访问发生在日志启用之前、部门之外"),
         (#"^unsigned: no owner signature \(written by an earlier version, or after an escrow reset until the owner's new password\)$"#,
          "未签名：档案没有所有人签名（由较早版本写入，或经托管重置密码后本人尚未设置新密码）"),
@@ -147,7 +147,7 @@ public enum ComplianceText {
         (#"^the registry \(serial (\d+)\) is older than one this archive has seen \((\d+)\)$"#, "部门名册（第 $1 版）比本档案记录的版本（第 $2 版）旧，可能被换成了旧名册"),
         (#"^threshold (\d+), policy (\d+)$"#, "须 $1 位经理共同打开，部门规定为 $2 位"),
         (#"^a removed manager's slot was dropped; the data key was not rotated since$"#, "已删除离任经理的托管槽，但此后数据密钥尚未更换"),
-        (#"^(\d+) slot\(s\), no registry to compare$"#, "$1 个托管槽（无部门名册可比对）"),
+        (#"^(\d+) slots?, no registry to compare$"#, "$1 个托管槽（无部门名册可比对）"),
     ]
 
     /// `text` by the first rule (pattern, template) whose pattern matches it; nil when none does.

@@ -97,7 +97,7 @@ public enum KeyFile {
         guard secrets.count == 1, keyLines == 1 else {
             throw DepartmentError(.malformed, keyLines == 0
                                   ? "this is not a key file: no \(what) line (\(prefix)…) in it"
-                                  : "expected exactly one \(what) line (\(prefix)…), found \(keyLines) of them and \(secrets.count - keyLines) other line(s)",
+                                  : "expected exactly one \(what) line (\(prefix)…), found \(keyLines) of them and \(secrets.count - keyLines) other \(secrets.count - keyLines == 1 ? "line" : "lines")",
                                   zh: keyLines == 0 ? "这不是密钥文件：其中没有以 \(prefix) 开头的密钥行"
                                   : "密钥文件应当只有一行以 \(prefix) 开头的密钥，实际有 \(keyLines) 行密钥和 \(secrets.count - keyLines) 行其他内容")
         }

@@ -739,7 +739,7 @@ final class DepartmentTests: XCTestCase {
         XCTAssertNil(bare.department)
         XCTAssertEqual(bare.summary.escrow, [:])
         XCTAssertEqual(bare.archives.first { $0.archive == "archives/e_noescrow.svault" }?.escrow, "none")
-        XCTAssertEqual(bare.archives.first { $0.archive == "archives/c_overdue.svault" }?.escrow, "2 slot(s), no registry to compare")
+        XCTAssertEqual(bare.archives.first { $0.archive == "archives/c_overdue.svault" }?.escrow, "2 slots, no registry to compare")
         // …and the creation floor 2^17 (no registry lowers it): every test archive (2^10) is weak.
         XCTAssertEqual(bare.summary.weakKDF, 5)
         XCTAssertEqual(bare.archives.first { $0.archive == "archives/a_ok.svault" }?.kdfWeak, true)

@@ -127,8 +127,12 @@ final class ArchiveTests: XCTestCase {
         // The project's decision makers as shown: the removed one said so (helper-184 N7).
         let shown = FieldFormat.text(Schema.field(.project, key: "decisionMakers")!, try a.resolve(.project, deal.shortID)["decisionMakers"], zh: true, state: a.state, instant: { String($0) })
         XCTAssertEqual(shown, "张伟（\(zw.shortID)，已移除）、张伟明（\(zwm.shortID)）")
-        // Pasted back, the removed one is said removed, not split at its ，(helper-185 F4).
-        XCTAssertThrowsError(try a.edit(.project, deal.shortID, fields: [("decisionMakers", shown)], now: day(5))) {
+        // Pasted back, the removed one is read as theirs, not split at its ，(helper-185 F4), and
+        // kept where they were (helper-185 F3 b); named on another project, said removed.
+        XCTAssertNoThrow(try a.edit(.project, deal.shortID, fields: [("decisionMakers", shown)], now: day(5)))
+        XCTAssertEqual(try a.resolve(.project, deal.shortID)["decisionMakers"]?.refs, [zw.id, zwm.id])
+        let panel = try a.addProject(customer: boe.shortID, name: "面板采购", now: day(5))
+        XCTAssertThrowsError(try a.edit(.project, panel.shortID, fields: [("decisionMakers", shown)], now: day(5))) {
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(zw.shortID) 已被移除"), true, "\($0)")
         }
         XCTAssertThrowsError(try a.logActivity(customer: boe.shortID, type: "call", summary: "谈价格", at: day(5), contacts: ["张伟"], now: day(5))) {

@@ -514,7 +514,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
                 "--set", "nextFollowUp=2026-12-15"])
         let out = dir.path("c.csv")
         let first = try sv(["--lang", "en", "export", "--format", "csv", "--kind", "customers", "--out", out])
-        XCTAssertTrue(first.stdout.contains("Exported 2 record(s)"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("Exported 2 records"), first.stdout)
         XCTAssertTrue(first.stderr.contains("plaintext copy"), first.stderr)
         XCTAssertEqual(try mode(out), 0o600)
         let firstBytes = try bytes(out)
@@ -768,6 +768,100 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertFalse(r.stdout.contains("更新 1") || r.stdout.contains("跟进人"), r.stdout)
         XCTAssertEqual(try sv(["log", "list", "--json"]).stdout, before, "the entry still names the removed person")
         XCTAssertEqual(try sv(["project", "list", "--json"]).stdout, projects, "so does the project")
+    }
+
+    /// helper-185 F3 (b): an unchanged export naming a removed person with no namesake was
+    /// refused whole, the person said to be in neither the file nor the archive. The records
+    /// that name them keep them; a row that would name them anew is refused, saying removed.
+    func testAnUnchangedExportNamingARemovedPersonImportsBackAndNoNewRowNamesThem() throws {
+        try sv(["customer", "add", "甲公司"])
+        try sv(["contact", "add", "甲公司", "张伟"])
+        try sv(["contact", "add", "甲公司", "李雷"])
+        try sv(["log", "add", "甲公司", "call", "谈价格", "--with", "张伟"])
+        try sv(["project", "add", "甲公司", "项目一", "--decision-makers", "张伟"])
+        try sv(["complaint", "file", "甲公司", "--about", "售后部", "--description", "上门迟到", "--complainant", "张伟"])
+        try sv(["contact", "remove", "张伟", "--reason", "离职"])
+        let lists = { try ["log", "project", "complaint"].map { try self.sv([$0, "list", "--json"]).stdout } }
+        let before = try lists()
+        for format in ["xlsx", "csv"] {
+            let out = dir.path("rt.\(format)")
+            try sv(["export", "--format", format, "--kind", format == "csv" ? "log" : "all", "--out", out, "--force"])
+            let r = try sv(["--lang", "zh", "import", out, "--on-duplicate", "update", "--yes"])
+            XCTAssertFalse(r.stdout.contains("找不到") || r.stdout.contains("已从档案中移除"), r.stdout)
+            XCTAssertEqual(try lists(), before, "\(format): the records still name the removed person")
+        }
+        // Named anew: a log entry, a project, a complaint of the file, each refused, nothing changed.
+        let archived = try bytes(archive)
+        let log = dir.path("新记录.csv")
+        try "客户,时间,类型,内容,联系人\n甲公司,2026-11-20 10:00,电话,再谈价格,张伟\n".write(toFile: log, atomically: true, encoding: .utf8)
+        let l = try sv(["--lang", "zh", "import", log, "--yes"], expect: nil)
+        XCTAssertNotEqual(l.status, 0)
+        XCTAssertTrue(l.stdout.contains("联系人“张伟”（R2）已从档案中移除，不能再填为跟进记录的联系人"), l.stdout)
+        let project = dir.path("新项目.csv")
+        try "客户,项目名称,决策人\n甲公司,项目二,张伟、李雷\n".write(toFile: project, atomically: true, encoding: .utf8)
+        let p = try sv(["import", project, "--yes", "--lang", "en"], expect: nil)
+        XCTAssertNotEqual(p.status, 0)
+        XCTAssertTrue(p.stdout.contains("the contact 张伟 (R2) was removed from the archive and cannot be named as a decision maker anew"), p.stdout)
+        let complaint = dir.path("新投诉.csv")
+        try "客户,受理时间,被投诉人/部门,投诉内容,投诉人\n甲公司,2026-11-21 09:00,售后部,又迟到,张伟\n".write(toFile: complaint, atomically: true, encoding: .utf8)
+        let c = try sv(["--lang", "zh", "import", complaint, "--yes"], expect: nil)
+        XCTAssertNotEqual(c.status, 0)
+        XCTAssertTrue(c.stdout.contains("不能再填为投诉人"), c.stdout)
+        XCTAssertEqual(try bytes(archive), archived)
+        // Kept beside a live person added to the project: the removed one stays where they were.
+        let both = dir.path("项目一.csv")
+        try "客户,项目名称,决策人\n甲公司,项目一,张伟、李雷\n".write(toFile: both, atomically: true, encoding: .utf8)
+        try sv(["import", both, "--yes", "--on-duplicate", "update"])
+        let shown = try sv(["--lang", "zh", "project", "show", "项目一"]).stdout
+        XCTAssertTrue(shown.contains("张伟（R2，已移除）") && shown.contains("李雷"), shown)
+        // On the command line alike: the list as `project show` shows it is kept; R2 on a new project is refused.
+        try sv(["project", "edit", "项目一", "--set", "决策人=张伟（R2，已移除）"])
+        let edited = try sv(["--lang", "zh", "project", "show", "项目一"]).stdout
+        XCTAssertTrue(edited.contains("张伟（R2，已移除）") && !edited.contains("李雷"), edited)
+        let refused = try sv(["--lang", "zh", "project", "add", "甲公司", "项目三", "--decision-makers", "R2"], expect: nil)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("R2 已被移除"), refused.stderr)
+    }
+
+    /// A decision maker written as `project show` shows one (张总（R2）, 李工（R3，已移除）) is
+    /// that person, as on the command line; it was looked for as a person named so (helper-185).
+    func testADecisionMakerWrittenAsProjectShowShowsItIsThatPerson() throws {
+        try sv(["customer", "add", "甲公司"])
+        try sv(["contact", "add", "甲公司", "张总"])
+        try sv(["contact", "add", "甲公司", "李工"])
+        try sv(["project", "add", "甲公司", "项目一", "--decision-makers", "李工"])
+        try sv(["contact", "remove", "李工", "--reason", "离职"])
+        let csv = dir.path("p.csv")
+        try "客户,项目名称,决策人\n甲公司,项目二,张总（R2）\n甲公司,项目一,李工（R3，已移除）、张总（R2）\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        try sv(["import", csv, "--on-duplicate", "update", "--yes"])
+        XCTAssertTrue(try sv(["--lang", "zh", "project", "show", "项目二"]).stdout.contains("决策人    张总（R2）"))
+        let one = try sv(["--lang", "zh", "project", "show", "项目一"]).stdout
+        XCTAssertTrue(one.contains("李工（R3，已移除）、张总（R2）"), one)
+        // The id of another person than the name: refused, nothing changed.
+        let before = try bytes(archive)
+        try "客户,项目名称,决策人\n甲公司,项目四,李工（R2）\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let r = try sv(["--lang", "zh", "import", csv, "--yes"], expect: nil)
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stdout.contains("李工（R2）"), r.stdout)
+        XCTAssertEqual(try bytes(archive), before)
+    }
+
+    /// A contact removed, added again with --force, then the removal undone: two of one name,
+    /// said by the undo (it left two without a word: helper-184 N5b).
+    func testUndoingAContactsRemovalBesideTheOneAddedAgainSaysSo() throws {
+        try sv(["customer", "add", "甲公司"])
+        try sv(["contact", "add", "甲公司", "张伟", "--mobile", "13800000001"])
+        try sv(["contact", "remove", "张伟", "--reason", "离职"])
+        let removal = try XCTUnwrap(try history().last { $0["operation"] as? String == "remove" }?["batch"] as? String)
+        try sv(["contact", "add", "甲公司", "张伟", "--force"])
+        let undone = try sv(["--lang", "zh", "undo", removal])
+        XCTAssertTrue(undone.stderr.contains("注意：恢复的联系人 R2 张伟（甲公司）与该客户的联系人 R") && undone.stderr.contains("张伟（姓名相同）可能是同一人")
+                      && undone.stderr.contains("salesvault contact remove"), undone.stderr)
+        // Alone, nothing is said.
+        try sv(["contact", "add", "甲公司", "李雷"])
+        try sv(["contact", "remove", "李雷", "--reason", "离职"])
+        let second = try XCTUnwrap(try history().last { $0["operation"] as? String == "remove" }?["batch"] as? String)
+        XCTAssertFalse(try sv(["--lang", "zh", "undo", second]).stderr.contains("注意"))
     }
 
     func testAnExportEditedInASpreadsheetAndImportedBackUpdatesItsRecords() throws {

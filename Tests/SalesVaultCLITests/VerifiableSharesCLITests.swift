@@ -36,7 +36,7 @@ final class VerifiableSharesCLITests: DepartmentCLITestCase {
         XCTAssertTrue(zh.stdout.contains("您的份额与档案的承诺值一致（需 2 位经理共同才能打开）"), zh.stdout)
         // --verify with one key of a 2-of-3 archive fails loudly instead of "no slot".
         let one = try sv(["compliance", dept, "--verify"] + key("li"), expect: 9)
-        XCTAssertTrue(one.stderr.contains("need several managers' keys together"), one.stderr)
+        XCTAssertTrue(one.stderr.contains("needs several managers' keys together"), one.stderr)
         XCTAssertTrue(one.stdout.contains("too few keys"), one.stdout)
         let json = try sv(["compliance", dept, "--verify", "--json"] + key("li"), expect: 9)
         XCTAssertEqual(try verifiedColumn(json.stdout), "too few keys")

@@ -101,7 +101,7 @@ public enum MemoryBudget {
                       available: Int? = available(), underLimit: Bool = addressSpaceLimit() != nil) throws {
         let need = need(forExportOf: cells, format: format)
         guard let available, need > available else { return }
-        let en = "exporting \(rows) record(s) as \(format.rawValue.uppercased()) would need about \(amount(need)) of memory, and "
+        let en = "exporting \(rows) \(rows == 1 ? "record" : "records") as \(format.rawValue.uppercased()) would need about \(amount(need)) of memory, and "
             + left(available, underLimit: underLimit).en
         let zh = "导出 \(rows) 条记录（\(format.rawValue.uppercased()) 格式）大约需要 \(amount(need)) 内存，"
             + left(available, underLimit: underLimit).zh
@@ -127,7 +127,7 @@ public enum MemoryBudget {
         // records is never refused where the table prints.)
         let need = cells * 200 + (16 << 20)
         guard let available, need > available else { return }
-        let en = "printing \(items) record(s) as JSON would need about \(amount(need)) of memory, and " + left(available, underLimit: underLimit).en
+        let en = "printing \(items) \(items == 1 ? "record" : "records") as JSON would need about \(amount(need)) of memory, and " + left(available, underLimit: underLimit).en
         let zh = "以 JSON 格式输出 \(items) 条记录大约需要 \(amount(need)) 内存，" + left(available, underLimit: underLimit).zh
         throw InterchangeError(.readFailed, en, zh: zh,
                                hint: (underLimit ? "Raise the limit (ulimit -v) and try again" : "Close other programs to free memory and try again")

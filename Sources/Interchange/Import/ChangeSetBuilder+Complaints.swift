@@ -277,6 +277,12 @@ extension Importer.ChangeSetBuilder {
         var complainant: String?
         if let p = r.refs["complainant"] {
             complainant = childRef(.contact, customer: customer, name: p, reference: true)
+            // (A complainant removed since, as an export names them: kept on their complaint,
+            // refused on a new one: helper-185 F3 b.)
+            if complainant == nil, let gone = removedContact(customer: customer, name: p) {
+                complainant = gone.shortID
+                removedNamed[i] = [gone]
+            }
             if complainant == nil {
                 refuseUnknownChild(i, r, .contact, column: "complainant", name: p, given: p, customer: customer)
                 return
@@ -385,6 +391,7 @@ extension Importer.ChangeSetBuilder {
             }
             return
         }
+        if refuseRemovedPeople(i, r, column: "complainant", kept: []) { return }
         if refusesStepGap(i, r, routed: (r.instants["managerNotifiedAt"] != nil, r.instants["directorNotifiedAt"] != nil), resolved: false) { return }
         logKeys[key] = i
         complaintRowOfKey[key] = i

@@ -372,6 +372,7 @@ extension Importer.ChangeSetBuilder {
                 ref = existing
             case .update:
                 ref = existing
+                if refuseRemovedPeople(i, r, column: "decisionMakers", kept: archiveID(existing).flatMap { archive.state.entity(.project, $0)?["decisionMakers"]?.refs } ?? []) { return }
                 var row = r
                 row.fields = fields
                 // (The stage is compared below, with what an earlier row of the file set.)
@@ -416,6 +417,7 @@ extension Importer.ChangeSetBuilder {
                 }
             }
         } else {
+            if refuseRemovedPeople(i, r, column: "decisionMakers", kept: []) { return }
             let n = add(.addProject(customer: customer, name: name, fields: fields), row: i)
             ref = "@\(n)"
             fileChildren[ref] = (customer, name, tables[r.mapped].table.name, r.line)

@@ -41,20 +41,63 @@ extension Importer.ChangeSetBuilder {
     }
 
     func contactRefs(_ i: Int, _ r: Row, key: String, customer: String) -> String? {
-        guard let text = r.refs[key] else { return nil }
+        guard var text = r.refs[key] else { return nil }
+        // A removed person as `project show` shows one, 李工（R3，已移除）: 李工（R3）, which is
+        // then that person, as on the command line (`ChangeDraft.resolveList`).
+        for (shown, plain) in [("，已移除）", "）"), ("，已移除)", ")"), (", removed)", ")")] where text.contains(shown) {
+            text = text.replacingOccurrences(of: shown, with: plain)
+        }
         var refs: [String] = []
         // (One person whose name has a comma, Smith, John, also in a list, Smith, John、王敏, as an
         // export writes it and the archive reads the field: it was Smith and John; 王敏 李雷
         // and 王敏和李雷 are two people, as on the command line.)
-        let listed = ChangeDraft.peopleNamed(text) { childRef(.contact, customer: customer, name: $0) != nil }
+        let listed = ChangeDraft.peopleNamed(text) { childRef(.contact, customer: customer, name: $0) != nil || removedContact(customer: customer, name: $0) != nil }
         for name in listed {
             guard let ref = childRef(.contact, customer: customer, name: name, reference: true) else {
+                // A person removed since, as an export of the archive names them: theirs, kept
+                // where the record names them already (`refuseRemovedPeople`); an unchanged
+                // export was refused whole, the person said to be nowhere (helper-185 F3 b).
+                if let gone = removedContact(customer: customer, name: name) {
+                    refs.append(gone.shortID)
+                    removedNamed[i, default: []].append(gone)
+                    continue
+                }
                 refuseUnknownChild(i, r, .contact, column: key, name: name, given: text, customer: customer)
                 continue
             }
             refs.append(ref)
         }
         return refs.joined(separator: ",")
+    }
+
+    /// The removed contact of `customer` named `name` (compared as people's names are, in
+    /// simplified characters), when there is one such and no live record of the name; nil for a
+    /// customer of the file.
+    func removedContact(customer: String, name: String) -> Entity? {
+        guard let owner = archiveID(customer) else { return nil }
+        // (李工（R3）: that removed person of the customer, when the name is theirs.)
+        if !foreignIDs && !othersIDs, let (plain, id) = ChangeDraft.nameWithID(name, prefix: EntityKind.contact.idPrefix) {
+            guard let (k, n) = Importer.recordID(id), k == .contact, let e = archive.state.entityIncludingRemoved(.contact, n), e.removed,
+                  e["customer"]?.ref == owner, Importer.personKey(e["name"]?.text ?? "") == Importer.personKey(plain) else { return nil }
+            return e
+        }
+        guard case let gone = removedContacts[owner]?[CompanyName.personKey(CompanyName.Simplified.fold(name))] ?? [],
+              gone.count == 1 else { return nil }
+        return gone[0]
+    }
+
+    /// Refuses row `i` when it names a removed contact (`removedNamed`) that the record it
+    /// updates does not name already (`kept`, the record's people; none for a new record): a
+    /// removed person is kept where they were, never given a new entry or project.
+    func refuseRemovedPeople(_ i: Int, _ r: Row, column key: String, kept: [UInt64]) -> Bool {
+        guard let named = removedNamed[i], let gone = named.first(where: { !kept.contains($0.id) }) else { return false }
+        let name = gone["name"]?.text ?? ""
+        let role = key == "decisionMakers" ? (en: "a decision maker", zh: "决策人") : key == "complainant" ? (en: "a complainant", zh: "投诉人")
+            : (en: "a person of the entry", zh: "跟进记录的联系人")
+        refuse(i, header(r, key), r.refs[key] ?? name,
+               "the contact \(name) (\(gone.shortID)) was removed from the archive and cannot be named as \(role.en) anew; to bring them back, undo the change that removed them (see salesvault history), then import again; or name another contact",
+               "联系人“\(name)”（\(gone.shortID)）已从档案中移除，不能再填为\(role.zh)。如需恢复该联系人，请在 salesvault history 中找到移除它的批次，用 salesvault undo 撤销后再导入；否则请改填其他联系人或留空")
+        return true
     }
 
     /// A second row of one contact-log entry with other values than the first's: refused, naming
@@ -97,6 +140,7 @@ extension Importer.ChangeSetBuilder {
                 refuse(i, header(r, "summary"), summary, "already in the archive's contact log as \(own.shortID) (same record id)", "档案中已有这条跟进记录（\(own.shortID)，记录号相同）")
             case .skip: b.status[i] = .duplicate
             case .update:
+                if refuseRemovedPeople(i, r, column: "contacts", kept: own["contacts"]?.refs ?? []) { return }
                 b.status[i] = updateLog(own.id, r, contacts: contacts, project: project, row: i, own: true)
                 b.updateTargets[i] = own.shortID
             }
@@ -135,6 +179,7 @@ extension Importer.ChangeSetBuilder {
                     if d.isEmpty { b.status[i] = .duplicate } else { refuseSecondLogRow(i, r, first: first, differing: d) }
                     return
                 }
+                if refuseRemovedPeople(i, r, column: "contacts", kept: archive.state.entity(.activity, id)?["contacts"]?.refs ?? []) { return }
                 logUpdateRow[id] = i
                 b.status[i] = updateLog(id, r, contacts: contacts, project: project, row: i)
                 b.updateTargets[i] = "L\(id)"  // (rows of one entry: one entry updated)
@@ -149,6 +194,7 @@ extension Importer.ChangeSetBuilder {
             }
             return
         }
+        if refuseRemovedPeople(i, r, column: "contacts", kept: []) { return }
         let entry = LogEntry(customer: customer, type: r.field("type") ?? "other", summary: summary, at: at,
                              contacts: contacts.map { $0.split(separator: ",").map(String.init) } ?? [], project: project,
                              nextStep: r.field("nextStep"), nextDate: r.field("nextDate"), location: r.field("location"))

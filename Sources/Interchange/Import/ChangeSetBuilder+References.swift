@@ -91,6 +91,16 @@ extension Importer.ChangeSetBuilder {
         if !idsGivenTwice.isEmpty, idsGivenTwice[Importer.idKey(name)] != nil { return nil }
         if !ownIDs, unmadeFileRow(name, kind == .contact ? .contacts : .projects) != nil { return nil }
         if reference, let e = exportedChild(kind, customer: customer, text: name) { return e }
+        // A name with its id in brackets, as `project show` shows a decision maker (张总（R6））:
+        // that record of the row's customer when the name is its, as the command line takes it
+        // (it was looked for as a person named so: helper-185). In another archive's file, the
+        // name alone.
+        if reference, let (plain, id) = ChangeDraft.nameWithID(name, prefix: kind.idPrefix) {
+            if foreignIDs || othersIDs { return childRef(kind, customer: customer, name: plain, mobile: mobile, id: nil, reference: true) }
+            guard let (k, n) = Importer.recordID(id), k == kind, let e = archive.state.entity(kind, n), e["customer"]?.ref == archiveID(customer),
+                  Importer.personKey(e["name"]?.text ?? "") == Importer.personKey(plain) else { return nil }
+            return e.shortID
+        }
         // (Not even an archive contact of the row's customer: another owner's R4 is not ours,
         // and was linked to ours without a word: helper-171.)
         if foreignID(name, kind) { return nil }

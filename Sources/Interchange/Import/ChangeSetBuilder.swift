@@ -103,6 +103,20 @@ extension Importer {
         /// The archive's removed customers by company key (`Identity.removedCustomersByKey`):
         /// a new customer of such a name is said (helper-182 F5).
         lazy var removedCustomers = Identity.removedCustomersByKey(in: archive.state)
+        /// The archive's removed contacts by customer and by the person key of their names in
+        /// simplified characters (`removedContact`), made on the first row that asks.
+        lazy var removedContacts: [UInt64: [String: [Entity]]] = {
+            var t: [UInt64: [String: [Entity]]] = [:]
+            archive.state.eachIncludingRemoved(.contact) { e in
+                guard e.removed, let owner = e["customer"]?.ref else { return }
+                t[owner, default: [:]][CompanyName.personKey(CompanyName.Simplified.fold(e["name"]?.text ?? "")), default: []].append(e)
+            }
+            return t
+        }()
+        /// The removed contacts each row names (a log entry's people, a project's decision
+        /// makers), by the row: kept only where the record the row updates names them already
+        /// (`refuseRemovedPeople`).
+        var removedNamed: [Int: [Entity]] = [:]
         // A handover: another salesperson's export; the new customers say where they came from.
         let handover: String?
         // Complaint steps given without their time (处理时间, 回访时间), by table: dated at the

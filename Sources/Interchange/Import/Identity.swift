@@ -345,6 +345,18 @@ extension Identity {
         }
     }
 
+    /// The contacts among `restored` (an undo brought them back) beside a live contact of their
+    /// customer they look like (`likelyDuplicateContacts`: the same name or mobile), with those:
+    /// a person removed, added again with --force, then the removal undone, left two without a
+    /// word (helper-184 N5b).
+    public static func contactsAlikeAfterRestore(_ restored: [UInt64], in state: ArchiveState) -> [(contact: Entity, alike: [LikelyDuplicate])] {
+        restored.compactMap { id in
+            guard let p = state.entity(.contact, id), let customer = p["customer"]?.ref else { return nil }
+            let alike = likelyDuplicateContacts(customer: customer, name: p["name"]?.text, mobile: p["mobile"]?.text, in: state).filter { $0.customer.id != id }
+            return alike.isEmpty ? nil : (p, alike)
+        }
+    }
+
     /// The removed customer of a company key in `removed` (`removedCustomersByKey`): what an
     /// import says a new customer's name is (helper-182 F5); also one the same once place words
     /// and legal forms inside are set aside (`CompanyName.comparable`, four characters at least:

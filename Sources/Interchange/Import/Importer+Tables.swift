@@ -466,7 +466,7 @@ extension Importer {
         if unused.count > Self.mappingWarningsShown {
             let more = unused.count - Self.mappingWarningsShown
             preview.warnings.append(ImportProblem(table: "--mapping", line: 0,
-                                                  reason: "\(more) more line(s) of the mapping file did nothing and were ignored (check that it is the mapping meant for this file)",
+                                                  reason: "\(more) more \(more == 1 ? "line" : "lines") of the mapping file did nothing and \(more == 1 ? "was" : "were") ignored (check that it is the mapping meant for this file)",
                                                   reasonZH: "对照表另有 \(more) 行同样未起作用，已忽略；请确认对照表与导入文件是否对应。"))
         }
         return out.sorted { ImportKind.order.firstIndex(of: $0.kind)! < ImportKind.order.firstIndex(of: $1.kind)! }

@@ -318,7 +318,7 @@ public final class Importer {
         guard preview.canCommit, let plan = preview.plan else {
             let n = preview.problems.count
             let rows = preview.refused.count
-            throw InterchangeError(.mapping, "nothing was imported: \(n) problem(s)" + (rows > 0 ? " in \(rows) row(s) of the file" : " in the file's tables"), zh: "未导入任何数据：文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) 行）" : "（涉及表头或整张表）"),
+            throw InterchangeError(.mapping, "nothing was imported: \(n) \(n == 1 ? "problem" : "problems")" + (rows > 0 ? " in \(rows) \(rows == 1 ? "row" : "rows") of the file" : " in the file's tables"), zh: "未导入任何数据：文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) 行）" : "（涉及表头或整张表）"),
                                    hint: "fix the file as listed above and import it again (--rejects FILE writes those rows with the reasons), or import only the rows without problems with --only-valid",
                                    hintZH: "请按上面的问题清单修改文件后重新导入（加 --rejects 文件名，可把这些行连同原因另存到该文件）；如只想先导入没有问题的行，请加 --only-valid")
         }

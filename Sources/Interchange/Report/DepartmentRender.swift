@@ -35,7 +35,7 @@ public enum DepartmentRender {
                 for s in open { for (k, m) in s.value { value[k, default: 0] |+= m } }
                 var notes: [String] = []
                 if !r.incompleteGradeChanges.isEmpty {
-                    notes.append(zh ? "\(r.incompleteGradeChanges.count) 项等级调整未写结果或存在的问题" : "\(r.incompleteGradeChanges.count) grade change(s) lack result/problems")
+                    notes.append(zh ? "\(r.incompleteGradeChanges.count) 项等级调整未写结果或存在的问题" : "\(r.incompleteGradeChanges.count) grade \(r.incompleteGradeChanges.count == 1 ? "change lacks" : "changes lack") result/problems")
                 }
                 if let v = p.version, v > 1 {
                     let when = p.revisedAt.map { ReportText.dateTime($0, calendar) }

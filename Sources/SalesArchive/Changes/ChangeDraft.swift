@@ -766,15 +766,19 @@ extension ChangeDraft {
     }
 
     /// Converts user input to a value of the field's type; nil for an empty input (clears).
-    public func value(for spec: FieldSpec, kind: EntityKind, input: String, now: Int64, customer: UInt64? = nil) throws -> FieldValue? {
+    /// `keeping`: the records the field names already (an edit's record): one of them removed
+    /// since, named by its id, is kept (an unchanged export imported back, or a project's other
+    /// decision makers edited, named a removed one: helper-185 F3 b); named anew, refused.
+    public func value(for spec: FieldSpec, kind: EntityKind, input: String, now: Int64, customer: UInt64? = nil, keeping: [UInt64] = []) throws -> FieldValue? {
         let text = input.trimmedWhitespace
         if text.isEmpty { return nil }
         guard text.utf8.count <= Self.maxInputText else { return try Self.value(for: spec, input: input, now: now) }  // throws "over 64 KiB"
         switch spec.type {
         case .reference(let target):
+            if let gone = kept(target, text, keeping) { return .ref(gone.id) }
             return .ref(try resolve(target, text).id)
         case .references(let target):
-            let people = try resolveList(target, text, customer: target == .contact ? customer : nil)
+            let people = try resolveList(target, text, customer: target == .contact ? customer : nil, keeping: keeping)
             // A project's decision makers are its customer's people, as a log entry's are (another
             // customer's, named by its id, was taken: helper-170).
             if target == .contact, let customer, let c = state.entity(.customer, customer) {
@@ -789,6 +793,18 @@ extension ChangeDraft {
         default:
             return try Self.value(for: spec, input: input, now: now, withoutYear: readsDatesWithoutYear)
         }
+    }
+
+    /// The removed record of `target` that `text` names by its id (`R3`, or `李工（R3）` as
+    /// `project show` shows it, the name its own), when `keeping` holds it; nil otherwise.
+    func kept(_ target: EntityKind, _ text: String, _ keeping: [UInt64]) -> Entity? {
+        guard !keeping.isEmpty else { return nil }
+        let written = Self.nameWithID(text, prefix: target.idPrefix)
+        let id = (written?.id ?? text.trimmingCharacters(in: .whitespaces).uppercased())
+        guard id.hasPrefix(target.idPrefix), let n = UInt64(id.dropFirst(target.idPrefix.count)), keeping.contains(n),
+              let e = state.entityIncludingRemoved(target, n), e.removed else { return nil }
+        if let name = written?.name, CompanyName.personKey(e["name"]?.text ?? "") != CompanyName.personKey(name) { return nil }
+        return e
     }
 
     /// Whether `name` holds `text` but for one character in its place (华为技术有限公司 holds
@@ -808,7 +824,7 @@ extension ChangeDraft {
 
     /// `张总（R2）` or `张总(R2)` (an id of `prefix` in brackets after a name) as the name and
     /// the id; nil for any other text.
-    static func nameWithID(_ text: String, prefix: String) -> (name: String, id: String)? {
+    package static func nameWithID(_ text: String, prefix: String) -> (name: String, id: String)? {
         let t = text.trimmingCharacters(in: .whitespaces)
         guard t.hasSuffix("）") || t.hasSuffix(")"), let open = t.lastIndex(where: { $0 == "（" || $0 == "(" }) else { return nil }
         let id = t[t.index(after: open)..<t.index(before: t.endIndex)].trimmingCharacters(in: .whitespaces).uppercased()
@@ -824,10 +840,11 @@ extension ChangeDraft {
     /// writes it) is that record (it was Smith and John). With `customer`, a contact is looked
     /// for among that customer's first (`log add 华为 … --with 王敏` was ambiguous with another
     /// customer's 王敏: helper-94).
-    func resolveList(_ target: EntityKind, _ text: String, customer: UInt64? = nil) throws -> [Entity] {
+    func resolveList(_ target: EntityKind, _ text: String, customer: UInt64? = nil, keeping: [UInt64] = []) throws -> [Entity] {
         var out: [Entity] = []
         func add(_ e: Entity) { if !out.contains(where: { $0.id == e.id }) { out.append(e) } }  // (named twice: once)
         func find(_ part: String) throws -> Entity {
+            if let gone = kept(target, part, keeping) { return gone }
             // A name with its id in brackets, as `project show` shows a decision maker (张总（R2）):
             // that record, when the name is its (it was looked for as a person named so:
             // helper-183 F13).
@@ -936,8 +953,14 @@ extension ChangeDraft {
             // (A log entry's people looked for among its customer's first, as `log add` does:
             // `log edit --with 王敏` was ambiguous with another customer's 王敏: helper-96; and a
             // project's decision makers: another customer's were taken: helper-170.)
-            try self.value(for: spec, kind: kind, input: input, now: now,
-                           customer: customer ?? (kind == .activity || kind == .project ? existing?["customer"]?.ref : nil))
+            let had: [UInt64]
+            switch existing?[number: spec.number] {
+            case .ref(let id)?: had = [id]
+            case .refs(let ids)?: had = ids
+            default: had = []
+            }
+            return try self.value(for: spec, kind: kind, input: input, now: now,
+                                  customer: customer ?? (kind == .activity || kind == .project ? existing?["customer"]?.ref : nil), keeping: had)
         }
     }
 
@@ -1230,8 +1253,17 @@ enum Lookup {
         // command only.
         if suggest && exact.isEmpty {
             var gone: Entity?
+            // (A person's name written with a space, 李 雷 for the removed 李雷, when no live
+            // person's is that name: said removed; it was "not found": helper-185.)
+            let loose = kind == .contact ? String(wanted.filter { !$0.isWhitespace }) : wanted
+            var looseLive = loose == wanted
+            if !looseLive {
+                state.each(kind) { e in if !looseLive, Self.names(of: e).contains(where: { key($0).filter { !$0.isWhitespace } == loose }) { looseLive = true } }
+            }
             state.eachIncludingRemoved(kind) { e in
-                if e.removed, e.id > (gone?.id ?? 0), Self.names(of: e).map(key).contains(wanted) { gone = e }
+                guard e.removed, e.id > (gone?.id ?? 0) else { return }
+                let names = Self.names(of: e).map(key)
+                if names.contains(wanted) || (!looseLive && names.contains { $0.filter { !$0.isWhitespace } == loose }) { gone = e }
             }
             if let gone {
                 let others = matches.prefix(5).map { "\($0.shortID) \($0.displayName)" }

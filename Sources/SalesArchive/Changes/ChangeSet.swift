@@ -197,7 +197,7 @@ extension CustomerArchive {
         guard plan.problems.isEmpty else {
             let first = plan.problems[0]
             throw ArchiveError(
-                first.error.code, "\(plan.problems.count) operation(s) refused; the first, operation \(first.operation): \(first.error.reason)",
+                first.error.code, "\(plan.problems.count) \(plan.problems.count == 1 ? "operation" : "operations") refused; the first, operation \(first.operation): \(first.error.reason)",
                 zh: "\(plan.problems.count) 项操作未通过检查，首个问题在第 \(first.operation) 项：\(first.error.reasonZH ?? first.error.reason)")
         }
         guard plan.generation == generation else {

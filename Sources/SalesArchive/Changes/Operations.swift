@@ -197,7 +197,7 @@ extension ChangeDraft {
                 let listedEN = open.prefix(3).map { p in "\(p.displayName) (\(SalesStage(rawValue: p["stage"]?.text ?? "")?.en ?? ""))" }.joined(separator: ", ")
                 let note = String.placeholderNote(reason)
                 throw ArchiveError(.missingValue,
-                                   "\(e.shortID) \(e.displayName) has \(open.count) open project(s) (\(listedEN)\(open.count > 3 ? ", …" : "")); removing it needs a reason (--reason)\(note.en)",
+                                   "\(e.shortID) \(e.displayName) has \(open.count) open \(open.count == 1 ? "project" : "projects") (\(listedEN)\(open.count > 3 ? ", …" : "")); removing it needs a reason (--reason)\(note.en)",
                                    zh: "客户 \(e.shortID) \(e.displayName)还有 \(open.count) 个进行中的项目（\(listed)\(open.count > 3 ? "等" : "")），移除须注明原因（--reason）\(note.zh)")
             }
             for d in dependents.log { events.append(ChangeEvent(.remove, .activity, d.id, [])) }

@@ -95,7 +95,7 @@ public struct ArchiveState: Sendable {
 
     @inline(__always) static func shard(_ id: UInt64) -> Int { Int(id % UInt64(shardCount)) }
 
-    func entityIncludingRemoved(_ kind: EntityKind, _ id: UInt64) -> Entity? {
+    package func entityIncludingRemoved(_ kind: EntityKind, _ id: UInt64) -> Entity? {
         shards[Self.shard(id)].tables[kind.index][id]
     }
 

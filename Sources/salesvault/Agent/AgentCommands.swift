@@ -121,7 +121,7 @@ struct Lock: VaultCommand {
         }
         guard reply["ok"] as? Bool == true, let forgot = (reply["forgot"] as? NSNumber)?.intValue else { throw AgentClient.refusal(reply) }
         if all {
-            Terminal.print(L("Locked \(forgot) archive(s); the agent has wiped the keys and stopped.", "已锁定 \(forgot) 个档案；会话代理已清除密钥并退出。"))
+            Terminal.print(L("Locked \(Format.counted(forgot, "archive")); the agent has wiped the keys and stopped.", "已锁定 \(forgot) 个档案；会话代理已清除密钥并退出。"))
         } else if forgot > 0 {
             Terminal.print(L("Locked \(Terminal.cell(name)): the next command asks for the password again.", "已锁定 \(Terminal.cell(name))：之后的命令需要重新输入密码。"))
         } else {
@@ -168,7 +168,7 @@ struct AgentCommand: VaultCommand {
         }
         let list = reply["archives"] as? [[String: Any]] ?? []
         let pid = (reply["pid"] as? NSNumber)?.intValue ?? 0
-        Terminal.print(L("Agent (process \(pid)): \(list.count) archive(s) unlocked.", "会话代理（进程 \(pid)）：已解锁 \(list.count) 个档案。"))
+        Terminal.print(L("Agent (process \(pid)): \(Format.counted(list.count, "archive")) unlocked.", "会话代理（进程 \(pid)）：已解锁 \(list.count) 个档案。"))
         for e in list {
             let path = e["archive"] as? String ?? "?"
             let until = AgentTime.text((e["until"] as? NSNumber)?.int64Value ?? 0)
@@ -176,11 +176,11 @@ struct AgentCommand: VaultCommand {
             let uses = (e["uses"] as? NSNumber)?.intValue ?? 0
             if let managers = (e["escrow"] as? [String: Any])?["managers"] as? [String] {
                 let names = managers.joined(separator: Language.current == .zh ? "、" : ", ")
-                Terminal.print(L("  \(path)  escrow access by \(names) (read-only) until \(idle); \(uses) command(s), each recorded in the archive",
+                Terminal.print(L("  \(path)  escrow access by \(names) (read-only) until \(idle); \(Format.counted(uses, "command")), each recorded in the archive",
                                  "  \(path)  \(names) 的托管访问（只读），至 \(idle)；已执行 \(uses) 条命令，每次均记入档案"))
                 continue
             }
-            Terminal.print(L("  \(path)  until \(until); locks at \(idle) if unused; \(uses) command(s)",
+            Terminal.print(L("  \(path)  until \(until); locks at \(idle) if unused; \(Format.counted(uses, "command"))",
                              "  \(path)  有效至 \(until)；如无操作，将于 \(idle) 自动锁定；已执行 \(uses) 条命令"))
         }
     }

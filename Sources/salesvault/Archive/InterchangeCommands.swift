@@ -247,7 +247,7 @@ struct Import: ArchiveCommand {
             // 未导入任何数据 beside 更新 2: helper-150.)
             let undone = preview.total.new == 0 && preview.total.updated > 0 && preview.plan.map { $0.isValid && $0.events.isEmpty } == true
             if onlyValid, (preview.total.new + preview.total.updated == 0 && preview.total.unchanged + preview.total.duplicate > 0) || undone {
-                throw CLIError(.inputRefused, L("nothing to import: the rows without problems are already in the archive as the file has them\(undone ? " once applied in order" : ""); \(rows) row(s) have problems (listed above)",
+                throw CLIError(.inputRefused, L("nothing to import: the rows without problems are already in the archive as the file has them\(undone ? " once applied in order" : ""); \(Format.counted(rows, "row")) \(rows == 1 ? "has" : "have") problems (listed above)",
                                                 (undone ? "没有需要导入的内容：其余没有问题的\(rows1)即使导入，档案也不会有任何变化（内容与档案相同或已跳过）" : "没有需要导入的内容：没有问题的\(rows1)与档案一致或已跳过") + "；另有 \(rows) \(row)无法导入（见上面的问题清单）"),
                                hint: L("fix those \(rowsEN(2)) and import the file again", "请修改这些\(rows1)后重新导入"))
             }
@@ -258,14 +258,14 @@ struct Import: ArchiveCommand {
                 hintEN += "; or import only the \(rowsEN(2)) without problems with --only-valid"
                 hintZH += "；如只想先导入没有问题的\(rows1)，请加 --only-valid"
             }
-            throw CLIError(.inputRefused, L("nothing was imported: \(n) problem(s)" + (rows > 0 ? " in \(rows) \(rowsEN(rows)) of the file" : " in the file's tables"), "文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) \(row)）" : "（涉及表头或整张表）") + "，未导入任何数据"),
+            throw CLIError(.inputRefused, L("nothing was imported: \(Format.counted(n, "problem"))" + (rows > 0 ? " in \(rows) \(rowsEN(rows)) of the file" : " in the file's tables"), "文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) \(row)）" : "（涉及表头或整张表）") + "，未导入任何数据"),
                            hint: L(hintEN, hintZH))
         }
         let t = preview.total
         if !yes && isatty(STDIN_FILENO) == 1 {
             // (The rows --only-valid leaves out said in the question too: helper-163.)
             let left = t.refused > 0 ? L(" (\(t.refused) \(rowsEN(t.refused)) with problems left out)", "（另有 \(t.refused) \(row)有问题，不会导入）") : L("", "")
-            let question = L("Import \(t.new) new and \(t.recordsUpdated) updated record(s) into \(context.archive.vault.path)\(left.en)? [y/N] ",
+            let question = L("Import \(t.new) new and \(t.recordsUpdated) updated \(t.new + t.recordsUpdated == 1 ? "record" : "records") into \(context.archive.vault.path)\(left.en)? [y/N] ",
                              "即将导入档案 \(context.archive.vault.path)：新增 \(t.new) 条，更新 \(t.recordsUpdated) 条\(left.zh)。确认导入吗？输入 y 确认，直接按回车取消 [y/N] ")
             guard Terminal.confirm(question) else {
                 Terminal.print(L("Cancelled: nothing was imported.", "已取消，未导入任何数据。"))
@@ -431,10 +431,10 @@ enum ImportReport {
         for t in p.tables where t.rows > 0 {
             let kind = t.kind.map { z ? $0.sheetName(zh: true) : $0.rawValue } ?? "?"
             if p.source.format == .json {
-                Terminal.print(z ? "  \(kind)：\(t.rows) 条" : "  \(kind): \(t.rows) record(s)")
+                Terminal.print(z ? "  \(kind)：\(t.rows) 条" : "  \(kind): \(Format.counted(t.rows, "record"))")
             } else {
                 let lines = t.subHeaderLine.map { "\(t.headerLine)–\($0)" } ?? "\(t.headerLine)"
-                Terminal.print(z ? "  “\(Terminal.cell(t.name))”：\(kind)数据，表头在第 \(lines) 行，共 \(t.rows) 条数据" : "  \(Terminal.cell(t.name)): \(kind), header on line\(t.subHeaderLine == nil ? "" : "s") \(lines), \(t.rows) data row(s)")
+                Terminal.print(z ? "  “\(Terminal.cell(t.name))”：\(kind)数据，表头在第 \(lines) 行，共 \(t.rows) 条数据" : "  \(Terminal.cell(t.name)): \(kind), header on line\(t.subHeaderLine == nil ? "" : "s") \(lines), \(Format.counted(t.rows, "data row"))")
             }
             if !t.sample.isEmpty {
                 let pairs = t.sample.map { "\(Terminal.cell($0.header))=\(Terminal.cell($0.value ?? (z ? "（绝密内容，不显示）" : "(secret, not shown)")))" }.joined(separator: z ? "，" : ", ")
@@ -755,7 +755,7 @@ struct Export: ArchiveCommand {
                               "注意：\(shown) 是客户资料的明文副本，没有加密，不受档案密码保护。请妥善保管，勿外传，用完及时删除。\n").text)
         }
         // (The name as the note above shows it: a newline in it was printed raw, helper-109.)
-        Terminal.print(L("Exported \(output.rows) record(s) to \(shown) (SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "; recorded as an escrow use, which the owner will see" : "; recorded in the archive's history").",
+        Terminal.print(L("Exported \(Format.counted(output.rows, "record")) to \(shown) (SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "; recorded as an escrow use, which the owner will see" : "; recorded in the archive's history").",
                          "已导出 \(output.rows) 条记录到 \(shown)（SHA-256 \(output.sha256.prefix(16))…）\(context.throughEscrow ? "，本次导出已记为一次托管访问，档案所有人会看到" : "，本次导出已记入档案历史")。"))
     }
 }

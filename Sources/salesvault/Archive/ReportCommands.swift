@@ -101,7 +101,7 @@ struct ReportCommand: ParsableCommand {
     static func sayIncomplete(_ report: WeeklyReport) {
         let still = report.incompleteGradeChanges.count
         guard still > 0 else { return }
-        Terminal.stderr(L("Note: \(still) grade change(s) still lack the result or the problems met; they are marked 待补充 (missing) in the report. Add them with: salesvault customer grade CUSTOMER --result … --problem …\n",
+        Terminal.stderr(L("Note: \(Format.counted(still, "grade change")) still lack the result or the problems met; they are marked 待补充 (missing) in the report. Add them with: salesvault customer grade CUSTOMER --result … --problem …\n",
                           "注意：仍有 \(still) 项等级调整缺少调整结果或存在的问题，已在周报中标为“待补充”。可用 salesvault customer grade <客户编号或名称> --result … --problem … 补充。\n").text)
     }
 
@@ -198,7 +198,7 @@ struct ReportCommand: ParsableCommand {
             Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data. To hand the report in, use `salesvault report submit`, which seals it to the managers.\n",
                               "注意：\(shown) 是客户资料的明文副本，没有加密，请妥善保管、用完及时删除。正式提交周报请用 salesvault report submit（加密后只有总经理和销售总监能打开）。\n").text)
             }
-            Terminal.print(L("Wrote the report of \(report.week) to \(shown): \(report.gradeChanges.count) grade change(s), \(report.newCustomers.count) new customer(s), \(report.activities.count) contact-log entries; recorded in the history.",
+            Terminal.print(L("Wrote the report of \(report.week) to \(shown): \(Format.counted(report.gradeChanges.count, "grade change")), \(Format.counted(report.newCustomers.count, "new customer")), \(Format.counted(report.activities.count, "contact-log entry", plural: "contact-log entries")); recorded in the history.",
                              "已生成 \(ReportText.weekZH(report.week))周报：\(shown)。等级调整 \(report.gradeChanges.count) 项，新增客户 \(report.newCustomers.count) 家，跟进记录 \(report.activities.count) 条；本次导出已记入档案历史。"))
             ReportCommand.sayIncomplete(report)
         }
@@ -309,7 +309,7 @@ struct ReportCommand: ParsableCommand {
             let handedIn = view.people.filter { $0.status == "submitted" || $0.status == "late" }
             defer {
                 if !handedIn.isEmpty && !handedIn.contains(where: { $0.report != nil }) {
-                    Terminal.stderr(L("Your key opened none of the \(handedIn.count) report(s) of \(w): it is not a recipient (reports go to the roles the department's policy names).\n",
+                    Terminal.stderr(L("Your key opened none of the \(Format.counted(handedIn.count, "report")) of \(w): it is not a recipient (reports go to the roles the department's policy names).\n",
                                       "您的密钥打不开 \(ReportText.weekZH(w.description)) 的 \(handedIn.count) 份周报中的任何一份：周报未发给此密钥（接收人由部门政策规定的角色决定）。\n").text)
                 }
             }

@@ -65,7 +65,7 @@ struct Undo: ArchiveCommand {
                                  }
                              })
                 let records = Set(events.map { "\($0.kind)\($0.id)" }).count
-                print(z ? "预览：撤销批次 B\(id) 将改动 \(records) 条记录，本次未保存任何内容" : "Dry run: undoing B\(id) would change \(records) record(s) (nothing saved)")
+                print(z ? "预览：撤销批次 B\(id) 将改动 \(records) 条记录，本次未保存任何内容" : "Dry run: undoing B\(id) would change \(Format.counted(records, "record")) (nothing saved)")
                 return
             }
             let done = try archive.undo(plan, now: Clock.now)
@@ -77,6 +77,15 @@ struct Undo: ArchiveCommand {
                 let zh = alike.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")
                 Terminal.stderr(Terminal.yellow(L("note: \(customer.shortID) \(customer.displayName), brought back, may be the same company as \(en); if so, keep one and remove the other (salesvault customer remove)",
                                                   "注意：恢复的客户 \(customer.shortID) \(customer.displayName)与档案中的 \(zh)可能是同一家。如是，请保留其一，另一家可用 salesvault customer remove 移除").text) + "\n")
+            }
+            // A contact brought back beside one of their customer's alike (helper-184 N5b).
+            let people = events.filter { $0.kind == .contact && $0.operation == .restore }.map(\.id)
+            for (person, alike) in Identity.contactsAlikeAfterRestore(people, in: archive.state) {
+                let company = person["customer"]?.ref.flatMap { archive.state.entity(.customer, $0) }?.displayName ?? ""
+                let en = alike.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; ")
+                let zh = alike.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")
+                Terminal.stderr(Terminal.yellow(L("note: \(person.shortID) \(person.displayName) of \(company), brought back, may be the same person as \(en); if so, keep one and remove the other (salesvault contact remove)",
+                                                  "注意：恢复的联系人 \(person.shortID) \(person.displayName)（\(company)）与该客户的联系人 \(zh)可能是同一人。如是，请保留其一，另一位可用 salesvault contact remove 移除").text) + "\n")
             }
         }
     }

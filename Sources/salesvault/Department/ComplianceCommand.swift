@@ -69,7 +69,7 @@ struct ComplianceCommand: VaultCommand {
         // share that fails its own check is evidence of tampering (exit 4).
         let tooFew = report.archives.filter { $0.verified == "too few keys" }
         if !tooFew.isEmpty {
-            Terminal.stderr(Terminal.safe(L("--verify: \(tooFew.count) archive(s) need several managers' keys together (k-of-n escrow); the keys given are too few, so their headers were not authenticated: give --identity for k managers\n",
+            Terminal.stderr(Terminal.safe(L("--verify: \(Format.counted(tooFew.count, "archive")) \(tooFew.count == 1 ? "needs" : "need") several managers' keys together (k-of-n escrow); the keys given are too few, so their headers were not authenticated: give --identity for k managers\n",
                                             "--verify:\(tooFew.count) 个档案须多位经理的密钥共同核验（k-of-n 共同托管）；所给密钥不足，档案头未能核验，请用 --identity 提供 k 位经理的密钥\n").text))
         }
         // Evidence that an archive was altered or damaged (--verify) is 4, as in verify and escrow
@@ -135,7 +135,7 @@ struct ComplianceCommand: VaultCommand {
 
     /// The verification result in the reader's language.
     /// An English count with its noun (`1 archive`, `2 archives`; "1 foreign files" was printed).
-    static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+    static func counted(_ n: Int, _ noun: String) -> String { Format.counted(n, noun) }
 
     private static func verifiedWord(_ v: String?) -> String? {
         guard Language.current == .zh, let v else { return v }

@@ -276,7 +276,7 @@ struct EscrowList: VaultCommand {
         } else {
             let k = slots[0].threshold
             if slots.count < k {
-                print(Terminal.yellow(L("Escrow cannot open it: \(slots.count) share(s) left of the \(k) needed (the owner runs salesvault escrow update):",
+                print(Terminal.yellow(L("Escrow cannot open it: \(Format.counted(slots.count, "share")) left of the \(k) needed (the owner runs salesvault escrow update):",
                                         "托管无法打开：仅剩 \(slots.count) 份，需要 \(k) 份（所有人需运行 salesvault escrow update）：").text))
             } else {
                 Terminal.print(k == 1 ? L("Any one of these can open it:", "以下任一人可打开：").text : L("\(k) of these together can open it:", "以下 \(k) 人共同可打开：").text)

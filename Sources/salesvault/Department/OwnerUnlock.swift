@@ -182,10 +182,10 @@ enum OwnerUnlock {
             lines.append(L("Check the fingerprints with the managers, then run: salesvault escrow update \(path)", "请与经理核对指纹后运行：salesvault escrow update \(path)").text)
             text = lines.joined(separator: "\n")
         case .escrowUses(let count, let lastAt):
-            text = L("Escrow: managers opened or reset this archive \(count) time(s), last on \(Format.date(lastAt)); the details follow when the archive is opened (`salesvault history`).",
+            text = L("Escrow: managers opened or reset this archive \(Format.counted(count, "time")), last on \(Format.date(lastAt)); the details follow when the archive is opened (`salesvault history`).",
                      "托管提醒：经理已通过托管打开或重置本档案共 \(count) 次，最近一次为 \(Format.date(lastAt))；打开档案后可用 salesvault history 查看详情。").text
         case .escrowBroken(let left, let needed):
-            text = L("Escrow cannot open this archive any more (\(left) share(s) left, \(needed) needed). Run: salesvault escrow update \(path)",
+            text = L("Escrow cannot open this archive any more (\(Format.counted(left, "share")) left, \(needed) needed). Run: salesvault escrow update \(path)",
                      "现有托管已无法打开本档案（仅剩 \(left) 份份额，至少需要 \(needed) 份）。请运行：salesvault escrow update \(path)").text
         case .rekeyRequired:
             text = L("A manager who could open this archive was removed: old copies of the file still open with their key. Run: salesvault rekey \(path)",
@@ -200,7 +200,7 @@ enum OwnerUnlock {
             tellAudit(audit)
             return
         case .auditLogMissing(let log, let uses, let lastAt):
-            Terminal.stderr(Terminal.red(L("WARNING: this archive records \(uses) escrow use(s) you have not seen (the last on \(Format.date(lastAt))), but the department's audit log for it (\(log)) holds none of them: it may have been deleted or emptied, an escrow open may have been interrupted before it wrote the log, or the uses were made before the log existed or outside the department; tell the general manager",
+            Terminal.stderr(Terminal.red(L("WARNING: this archive records \(Format.counted(uses, "escrow use")) you have not seen (the last on \(Format.date(lastAt))), but the department's audit log for it (\(log)) holds none of them: it may have been deleted or emptied, an escrow open may have been interrupted before it wrote the log, or the uses were made before the log existed or outside the department; tell the general manager",
                                            "警告：本档案记录了 \(uses) 次您尚未查看的托管调阅（最近一次为 \(Format.date(lastAt))），但部门的审计日志（\(log)）中没有相应记录：可能是日志被删除或清空，也可能是托管打开在写入日志之前中断，或这些调阅发生在审计日志启用之前、部门之外。请告知总经理").text) + "\n")
             return
         case .rotation(let r):
@@ -226,7 +226,7 @@ enum OwnerUnlock {
                                            "警告：部门审计日志中记录了 \(e.manager) 于 \(day) 的托管调阅（\(what.zh)），但档案中没有这条记录：档案已被篡改或被换回旧副本（日志第 \(e.entry) 条，\(audit.path)）").text) + "\n")
         }
         if audit.altered > 0 {
-            Terminal.stderr(Terminal.red(L("WARNING: the department's audit log \(audit.path) has \(audit.altered) line(s) that do not verify (bad signature, malformed or out of chain): it was altered; tell the general manager",
+            Terminal.stderr(Terminal.red(L("WARNING: the department's audit log \(audit.path) has \(Format.counted(audit.altered, "line")) that \(audit.altered == 1 ? "does" : "do") not verify (bad signature, malformed or out of chain): it was altered; tell the general manager",
                                            "警告：部门审计日志 \(audit.path) 中有 \(audit.altered) 行无法核验（签名错误、格式错误或链条断开），日志已被改动；请告知总经理").text) + "\n")
         }
         if let size = audit.oversize {
@@ -241,10 +241,10 @@ enum OwnerUnlock {
                 Terminal.stderr(Terminal.red(L("WARNING: the department's audit log names an escrow use by \(e.manager) on \(Format.date(e.time)) (\(what.en)) that is missing from the archive; the registry was refused, so the manager's signing key could not be checked (log entry \(e.entry), \(audit.path))",
                                                "警告：部门审计日志记录了 \(e.manager) 于 \(Format.date(e.time)) 的托管调阅（\(what.zh)），但档案中没有这条记录；部门名册未通过校验，无法核对该经理的签名密钥（日志第 \(e.entry) 条，\(audit.path)）").text) + "\n")
             }
-            Terminal.stderr(Terminal.yellow(L("The department registry was refused, so the \(audit.unregistered) entry(ies) of the audit log could not be checked against the managers' registered keys: none is trusted (salesvault dept audit shows them once the registry is in order)",
+            Terminal.stderr(Terminal.yellow(L("The department registry was refused, so the \(Format.counted(audit.unregistered, "entry", plural: "entries")) of the audit log could not be checked against the managers' registered keys: none is trusted (salesvault dept audit shows them once the registry is in order)",
                                               "部门名册未通过校验，审计日志中的 \(audit.unregistered) 条记录无法与经理登记的签名密钥核对，均不予采信（名册恢复正常后可运行 salesvault dept audit 查看）").text) + "\n")
         } else if audit.unregistered > 0 {
-            Terminal.stderr(Terminal.yellow(L("The department's audit log has \(audit.unregistered) entry(ies) signed by keys the registry does not list for that manager: not trusted (run salesvault dept audit to see them)",
+            Terminal.stderr(Terminal.yellow(L("The department's audit log has \(Format.counted(audit.unregistered, "entry", plural: "entries")) signed by keys the registry does not list for that manager: not trusted (run salesvault dept audit to see them)",
                                               "部门审计日志中有 \(audit.unregistered) 条记录的签名密钥不在部门名册中（或与该经理登记的不符），不予采信（可运行 salesvault dept audit 查看）").text) + "\n")
         }
         if let reason = audit.unreadable {

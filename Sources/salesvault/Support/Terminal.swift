@@ -178,6 +178,9 @@ func padded(_ s: String, to width: Int) -> String {
 }
 
 enum Format {
+    /// `3 rows`, `1 row`: a count and its English noun, never `row(s)`.
+    static func counted(_ n: Int, _ noun: String, plural: String? = nil) -> String { "\(n) \(n == 1 ? noun : plural ?? noun + "s")" }
+
     /// `yyyy-MM-dd HH:mm` in the machine's time zone.
     static func date(_ seconds: Int64) -> String { DateParser.localMinute(seconds) }
 
