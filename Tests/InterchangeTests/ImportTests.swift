@@ -2442,7 +2442,7 @@ final class ImportTests: XCTestCase {
         XCTAssertNotEqual(before, before2)
         // A decision maker of another customer.
         XCTAssertThrowsError(try f.open().addProject(customer: "华东电力", name: "新项目", fields: [("decisionMakers", "R7")], now: testNow - 60)) { error in
-            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("李四（R7）不是华东电力的联系人") == true, "\(error)")
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("“李四”（R7）是其他客户的联系人，不属于华东电力") == true, "\(error)")
         }
         // A row under a refused customer row is not one alike's (华东电力集团 for 华东电力).
         let refused = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [

@@ -148,7 +148,7 @@ final class ArchiveTests: XCTestCase {
         }
         // Another customer's person is no complainant of this one (helper-185 F2: stored).
         XCTAssertThrowsError(try a.fileComplaint(customer: branch.shortID, about: "售后部", description: "响应慢", complainant: zwm.shortID, receivedAt: day(5), now: day(5))) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "张伟明（\(zwm.shortID)）不是 甲公司上海分公司 的联系人")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "“张伟明”（\(zwm.shortID)）是其他客户的联系人，不属于甲公司上海分公司")
         }
         XCTAssertEqual(try a.fileComplaint(customer: boe.shortID, about: "售后部", description: "响应慢", complainant: "张伟明", receivedAt: day(5), now: day(5))["complainant"]?.ref, zwm.id)
         XCTAssertThrowsError(try a.logActivity(customer: boe.shortID, type: "call", summary: "谈价格", at: day(5), contacts: ["张"], now: day(5))) {

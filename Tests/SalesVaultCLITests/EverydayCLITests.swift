@@ -16,6 +16,8 @@ final class EverydayCLITests: WeekArchiveTestCase {
         try sv(["log", "remove", "L3"], day: 1, expect: 64)  // --reason is required
         let removed = try sv(["log", "remove", "L3", "--reason", "重复录入", "--lang", "zh"], day: 1)
         XCTAssertTrue(removed.stdout.contains("已删除 L3"), removed.stdout)
+        // The batch named with the way back, as customer remove names it (helper-185 F9).
+        XCTAssertNotNil(removed.stdout.range(of: #"如需恢复，请运行 salesvault undo B\d+。"#, options: .regularExpression), removed.stdout)
         // The list shows the ids log edit and log remove take, and how many there are.
         let listed = try sv(["log", "list", "--lang", "zh"], day: 1)
         XCTAssertTrue(listed.stdout.hasPrefix("编号") && listed.stdout.contains("\nL2 ") && !listed.stdout.contains("\nL3 "), listed.stdout)
@@ -582,7 +584,8 @@ extension EverydayCLITests {
         // A person removed from the customer: the way back said, not a new empty one added
         // (helper-184 N5); N12 and the complaint hint beside.
         try sv(["contact", "add", "中兴", "钱多多", "--mobile", "13900000009"], day: 0)
-        try sv(["contact", "remove", "钱多多", "--reason", "离职"], day: 0)
+        let gone = try sv(["contact", "remove", "钱多多", "--reason", "离职", "--lang", "zh"], day: 0)
+        XCTAssertNotNil(gone.stdout.range(of: #"^已移除联系人 R\d+ 钱多多。变更历史仍保留；如需恢复，请运行 salesvault undo B\d+。"#, options: .regularExpression), gone.stdout)
         let again = try sv(["contact", "add", "中兴", "钱多多", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(again.stderr.contains("中兴通讯曾有该联系人，已被移除：R") && again.stderr.contains("钱多多（姓名相同）") && again.stderr.contains("如确要作为新联系人添加，请加上 --force"), again.stderr)
         // Written with a space: said removed, not "not found" (helper-185).

@@ -783,20 +783,29 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try sv(["contact", "remove", "张伟", "--reason", "离职"])
         let lists = { try ["log", "project", "complaint"].map { try self.sv([$0, "list", "--json"]).stdout } }
         let before = try lists()
-        for format in ["xlsx", "csv"] {
+        // (JSON names people by id, R2: read as the removed person: helper-186 F2.)
+        for format in ["xlsx", "csv", "json"] {
             let out = dir.path("rt.\(format)")
             try sv(["export", "--format", format, "--kind", format == "csv" ? "log" : "all", "--out", out, "--force"])
             let r = try sv(["--lang", "zh", "import", out, "--on-duplicate", "update", "--yes"])
             XCTAssertFalse(r.stdout.contains("找不到") || r.stdout.contains("已从档案中移除"), r.stdout)
             XCTAssertEqual(try lists(), before, "\(format): the records still name the removed person")
         }
+        // As the shows show them, or by id (helper-186 F1, F5): the same person, nothing changed.
+        let shownForms = dir.path("shown.csv")
+        try "客户,受理时间,被投诉人/部门,投诉内容,投诉人\n甲公司,\(try complaintReceived()),售后部,上门迟到,张伟（R2，已移除）\n".write(toFile: shownForms, atomically: true, encoding: .utf8)
+        try sv(["import", shownForms, "--on-duplicate", "update", "--yes"])
+        let projectByID = dir.path("byid.csv")
+        try "客户,项目名称,决策人\n甲公司,项目一,R2\n".write(toFile: projectByID, atomically: true, encoding: .utf8)
+        try sv(["import", projectByID, "--on-duplicate", "update", "--yes"])
+        XCTAssertEqual(try lists(), before)
         // Named anew: a log entry, a project, a complaint of the file, each refused, nothing changed.
         let archived = try bytes(archive)
         let log = dir.path("新记录.csv")
         try "客户,时间,类型,内容,联系人\n甲公司,2026-11-20 10:00,电话,再谈价格,张伟\n".write(toFile: log, atomically: true, encoding: .utf8)
         let l = try sv(["--lang", "zh", "import", log, "--yes"], expect: nil)
         XCTAssertNotEqual(l.status, 0)
-        XCTAssertTrue(l.stdout.contains("联系人“张伟”（R2）已从档案中移除，不能再填为跟进记录的联系人"), l.stdout)
+        XCTAssertTrue(l.stdout.contains("联系人“张伟”（R2）已从档案中移除，不能再填为跟进记录的联系人。如需恢复，请运行 salesvault history 找到移除该联系人的批次"), l.stdout)
         let project = dir.path("新项目.csv")
         try "客户,项目名称,决策人\n甲公司,项目二,张伟、李雷\n".write(toFile: project, atomically: true, encoding: .utf8)
         let p = try sv(["import", project, "--yes", "--lang", "en"], expect: nil)
@@ -821,6 +830,49 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let refused = try sv(["--lang", "zh", "project", "add", "甲公司", "项目三", "--decision-makers", "R2"], expect: nil)
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("R2 已被移除"), refused.stderr)
+        // By name too, where the project names them already (helper-186 F7); by id in a file, on a new project, said removed.
+        try sv(["project", "edit", "项目一", "--set", "决策人=张伟、李雷"])
+        XCTAssertTrue(try sv(["--lang", "zh", "project", "show", "项目一"]).stdout.contains("张伟（R2，已移除）、李雷（R3）"))
+        try "客户,项目名称,决策人\n甲公司,项目五,R2\n".write(toFile: projectByID, atomically: true, encoding: .utf8)
+        let byID = try sv(["--lang", "zh", "import", projectByID, "--yes"], expect: nil)
+        XCTAssertNotEqual(byID.status, 0)
+        XCTAssertTrue(byID.stdout.contains("联系人“张伟”（R2）已从档案中移除，不能再填为决策人"), byID.stdout)
+    }
+
+    /// Two people of one name at a customer, one removed and one live, then both removed: an
+    /// unchanged export imports back, each record keeping its own (helper-186 F3, F4: one was
+    /// taken for the other, or neither found).
+    func testPeopleOfOneNameRemovedOrNotKeepTheirRecordsThroughAnExport() throws {
+        try sv(["customer", "add", "甲公司"])
+        try sv(["contact", "add", "甲公司", "张伟"])
+        try sv(["log", "add", "甲公司", "call", "谈价格", "--with", "张伟"])
+        try sv(["complaint", "file", "甲公司", "--about", "售后部", "--description", "上门迟到", "--complainant", "张伟"])
+        try sv(["contact", "remove", "张伟", "--reason", "离职"])
+        try sv(["contact", "add", "甲公司", "张伟", "--force"])
+        let live = try XCTUnwrap(try jsonList(try sv(["contact", "list", "--json"]).stdout).first?["id"] as? String)
+        try sv(["log", "add", "甲公司", "visit", "面谈", "--with", live])
+        try sv(["complaint", "file", "甲公司", "--about", "物流部", "--description", "发货延迟", "--complainant", live])
+        let lists = { try ["log", "complaint"].map { try self.sv([$0, "list", "--json"]).stdout } }
+        for round in ["one removed", "both removed"] {
+            if round == "both removed" { try sv(["contact", "remove", live, "--reason", "离职"]) }
+            let before = try lists()
+            for format in ["xlsx", "csv"] {
+                let out = dir.path("rt.\(format)")
+                try sv(["export", "--format", format, "--kind", format == "csv" ? "complaints" : "all", "--out", out, "--force"])
+                let r = try sv(["--lang", "zh", "import", out, "--on-duplicate", "update", "--yes"])
+                XCTAssertFalse(r.stdout.contains("更新 1"), "\(round), \(format): \(r.stdout)")
+                XCTAssertEqual(try lists(), before, "\(round), \(format)")
+            }
+        }
+    }
+
+    /// The complaint's 受理时间 as the CSV export writes it.
+    func complaintReceived() throws -> String {
+        let out = dir.path("t.csv")
+        try sv(["export", "--format", "csv", "--kind", "complaints", "--out", out, "--force"])
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let at = try XCTUnwrap(rows.first?.firstIndex { $0.contains("受理时间") || $0 == "received" })
+        return rows[1][at]
     }
 
     /// A decision maker written as `project show` shows one (张总（R2）, 李工（R3，已移除）) is
@@ -832,9 +884,10 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try sv(["project", "add", "甲公司", "项目一", "--decision-makers", "李工"])
         try sv(["contact", "remove", "李工", "--reason", "离职"])
         let csv = dir.path("p.csv")
-        try "客户,项目名称,决策人\n甲公司,项目二,张总（R2）\n甲公司,项目一,李工（R3，已移除）、张总（R2）\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        try "客户,项目名称,决策人\n甲公司,项目二,张总（R2）\n甲公司,项目一,李工（R3，已移除）、张总（R2）\n甲公司,项目三,张总（Ｒ２）\n".write(toFile: csv, atomically: true, encoding: .utf8)
         try sv(["import", csv, "--on-duplicate", "update", "--yes"])
         XCTAssertTrue(try sv(["--lang", "zh", "project", "show", "项目二"]).stdout.contains("决策人    张总（R2）"))
+        XCTAssertTrue(try sv(["--lang", "zh", "project", "show", "项目三"]).stdout.contains("决策人    张总（R2）"), "full-width Ｒ２ (helper-186 F8)")
         let one = try sv(["--lang", "zh", "project", "show", "项目一"]).stdout
         XCTAssertTrue(one.contains("李工（R3，已移除）、张总（R2）"), one)
         // The id of another person than the name: refused, nothing changed.
@@ -851,11 +904,13 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
     func testUndoingAContactsRemovalBesideTheOneAddedAgainSaysSo() throws {
         try sv(["customer", "add", "甲公司"])
         try sv(["contact", "add", "甲公司", "张伟", "--mobile", "13800000001"])
-        try sv(["contact", "remove", "张伟", "--reason", "离职"])
+        // (The batch as the removal names it, the one history gives it.)
+        let said = try sv(["contact", "remove", "张伟", "--reason", "离职"]).stdout
         let removal = try XCTUnwrap(try history().last { $0["operation"] as? String == "remove" }?["batch"] as? String)
+        XCTAssertTrue(said.contains("salesvault undo \(removal))"), said)
         try sv(["contact", "add", "甲公司", "张伟", "--force"])
         let undone = try sv(["--lang", "zh", "undo", removal])
-        XCTAssertTrue(undone.stderr.contains("注意：恢复的联系人 R2 张伟（甲公司）与该客户的联系人 R") && undone.stderr.contains("张伟（姓名相同）可能是同一人")
+        XCTAssertTrue(undone.stderr.contains("注意：恢复的联系人“张伟”（R2，甲公司）与该客户现有联系人“张伟”（R") && undone.stderr.contains("，姓名相同）可能是同一人")
                       && undone.stderr.contains("salesvault contact remove"), undone.stderr)
         // Alone, nothing is said.
         try sv(["contact", "add", "甲公司", "李雷"])

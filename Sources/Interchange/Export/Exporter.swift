@@ -79,7 +79,9 @@ public enum Exporter {
     static func byIDContacts(_ state: ArchiveState) -> Set<UInt64> {
         var seen: [String: UInt64] = [:]
         var shared = Set<UInt64>()
-        state.each(.contact) { p in
+        // (Removed ones too: a removed person and another of the name, live or removed, named by
+        // a record were read back as the other, or as none: helper-186 F3, F4.)
+        state.eachIncludingRemoved(.contact) { p in
             guard let c = p["customer"]?.ref else { return }
             let name = p["name"]?.text ?? ""
             if Importer.recordID(name) != nil { shared.insert(p.id) }

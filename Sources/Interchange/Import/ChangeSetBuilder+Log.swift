@@ -41,12 +41,8 @@ extension Importer.ChangeSetBuilder {
     }
 
     func contactRefs(_ i: Int, _ r: Row, key: String, customer: String) -> String? {
-        guard var text = r.refs[key] else { return nil }
-        // A removed person as `project show` shows one, 李工（R3，已移除）: 李工（R3）, which is
-        // then that person, as on the command line (`ChangeDraft.resolveList`).
-        for (shown, plain) in [("，已移除）", "）"), ("，已移除)", ")"), (", removed)", ")")] where text.contains(shown) {
-            text = text.replacingOccurrences(of: shown, with: plain)
-        }
+        guard let given = r.refs[key] else { return nil }
+        let text = Self.removedShownPlain(given)
         var refs: [String] = []
         // (One person whose name has a comma, Smith, John, also in a list, Smith, John、王敏, as an
         // export writes it and the archive reads the field: it was Smith and John; 王敏 李雷
@@ -70,11 +66,27 @@ extension Importer.ChangeSetBuilder {
         return refs.joined(separator: ",")
     }
 
+    /// A removed person as `project show` and `complaint show` show one, 李工（R3，已移除）, as
+    /// 李工（R3）, which is then that person, as on the command line (`ChangeDraft.resolveList`).
+    static func removedShownPlain(_ text: String) -> String {
+        var text = text
+        for (shown, plain) in [("，已移除）", "）"), ("，已移除)", ")"), (", removed)", ")")] where text.contains(shown) {
+            text = text.replacingOccurrences(of: shown, with: plain)
+        }
+        return text
+    }
+
     /// The removed contact of `customer` named `name` (compared as people's names are, in
     /// simplified characters), when there is one such and no live record of the name; nil for a
     /// customer of the file.
     func removedContact(customer: String, name: String) -> Entity? {
         guard let owner = archiveID(customer) else { return nil }
+        // (R3, as a JSON export and an export naming people who share a name write them: that
+        // removed person of the customer: helper-186 F1, F2.)
+        if idsReadAsHere || (!foreignIDs && !othersIDs), sourceIDs[Importer.idKey(name)] == nil, let (k, n) = Importer.recordID(name), k == .contact {
+            guard let e = archive.state.entityIncludingRemoved(.contact, n), e.removed, e["customer"]?.ref == owner else { return nil }
+            return e
+        }
         // (李工（R3）: that removed person of the customer, when the name is theirs.)
         if !foreignIDs && !othersIDs, let (plain, id) = ChangeDraft.nameWithID(name, prefix: EntityKind.contact.idPrefix) {
             guard let (k, n) = Importer.recordID(id), k == .contact, let e = archive.state.entityIncludingRemoved(.contact, n), e.removed,
@@ -96,7 +108,7 @@ extension Importer.ChangeSetBuilder {
             : (en: "a person of the entry", zh: "跟进记录的联系人")
         refuse(i, header(r, key), r.refs[key] ?? name,
                "the contact \(name) (\(gone.shortID)) was removed from the archive and cannot be named as \(role.en) anew; to bring them back, undo the change that removed them (see salesvault history), then import again; or name another contact",
-               "联系人“\(name)”（\(gone.shortID)）已从档案中移除，不能再填为\(role.zh)。如需恢复该联系人，请在 salesvault history 中找到移除它的批次，用 salesvault undo 撤销后再导入；否则请改填其他联系人或留空")
+               "联系人“\(name)”（\(gone.shortID)）已从档案中移除，不能再填为\(role.zh)。如需恢复，请运行 salesvault history 找到移除该联系人的批次，用 salesvault undo 撤销后重新导入；如不恢复，请改填其他联系人或留空")
         return true
     }
 

@@ -339,7 +339,7 @@ extension Identity {
     /// a word (helper-183 F7).
     public static func alikeAfterRestore(_ restored: [UInt64], in state: ArchiveState) -> [(customer: Entity, alike: [LikelyDuplicate])] {
         restored.compactMap { id in
-            guard let c = state.entity(.customer, id), let name = c["name"]?.text else { return nil }
+            guard let c = state.entityIncludingRemoved(.customer, id), let name = c["name"]?.text else { return nil }
             let alike = likelyDuplicates(name: name, creditCode: nil, phone: nil, in: state).filter { $0.customer.id != id }
             return alike.isEmpty ? nil : (c, alike)
         }
@@ -351,7 +351,7 @@ extension Identity {
     /// word (helper-184 N5b).
     public static func contactsAlikeAfterRestore(_ restored: [UInt64], in state: ArchiveState) -> [(contact: Entity, alike: [LikelyDuplicate])] {
         restored.compactMap { id in
-            guard let p = state.entity(.contact, id), let customer = p["customer"]?.ref else { return nil }
+            guard let p = state.entityIncludingRemoved(.contact, id), let customer = p["customer"]?.ref else { return nil }
             let alike = likelyDuplicateContacts(customer: customer, name: p["name"]?.text, mobile: p["mobile"]?.text, in: state).filter { $0.customer.id != id }
             return alike.isEmpty ? nil : (p, alike)
         }

@@ -783,7 +783,7 @@ extension ChangeDraft {
             // customer's, named by its id, was taken: helper-170).
             if target == .contact, let customer, let c = state.entity(.customer, customer) {
                 for p in people where p["customer"]?.ref != customer {
-                    throw ArchiveError(.invalidValue, "\(spec.key): \(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)", zh: "\(spec.zh)：\(p.displayName)（\(p.shortID)）不是\(c.displayName)的联系人")
+                    throw ArchiveError(.invalidValue, "\(spec.key): \(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)", zh: "\(spec.zh)：“\(p.displayName)”（\(p.shortID)）是其他客户的联系人，不属于\(c.displayName)")
                 }
             }
             let ids = people.map(\.id)
@@ -827,7 +827,8 @@ extension ChangeDraft {
     package static func nameWithID(_ text: String, prefix: String) -> (name: String, id: String)? {
         let t = text.trimmingCharacters(in: .whitespaces)
         guard t.hasSuffix("）") || t.hasSuffix(")"), let open = t.lastIndex(where: { $0 == "（" || $0 == "(" }) else { return nil }
-        let id = t[t.index(after: open)..<t.index(before: t.endIndex)].trimmingCharacters(in: .whitespaces).uppercased()
+        // (Ｒ３ as R3, as a bare id is read: helper-186 F8.)
+        let id = CompanyName.halfWidth(String(t[t.index(after: open)..<t.index(before: t.endIndex)])).trimmingCharacters(in: .whitespaces).uppercased()
         let name = t[..<open].trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, id.hasPrefix(prefix), id.count > prefix.count, id.dropFirst(prefix.count).allSatisfy(\.isASCIIDigit) else { return nil }
         return (name, id)
@@ -893,6 +894,8 @@ extension ChangeDraft {
                         if CompanyName.personKey(fold(e["name"]?.text ?? "")) == simpleKey { goneNamed.append(e) }
                         else if Lookup.names(of: e).contains(where: { fold($0).contains(simple) }) { goneNear.append(e) }
                     }
+                    // (One the record names already, by name: kept, as by id: helper-186 F7.)
+                    if let kept = goneNamed.last(where: { keeping.contains($0.id) }) { return kept }
                     if let gone = goneNamed.last {
                         let with = Lookup.removedWithCustomer(gone, in: state)
                         throw ArchiveError(.notFound, "the \(target.en) \(part) (\(gone.shortID)) was removed\(with?.en ?? ""); to bring it back, undo the change that removed it (see salesvault history)",

@@ -52,10 +52,10 @@ extension ChangeDraft {
         let person = try complainant.map { text -> Entity in
             let found = try resolveList(.contact, text, customer: c.id)
             guard found.count == 1, let p = found.first else {
-                throw ArchiveError(.invalidValue, "the complainant is one person; \(text) names \(found.count)", zh: "投诉人只能填一位，“\(text)”是 \(found.count) 位联系人")
+                throw ArchiveError(.invalidValue, "the complainant is one person; \(text) names \(found.count)", zh: "投诉人只能填一位，目前填了 \(found.count) 位：“\(text)”。请只保留一位")
             }
             guard p["customer"]?.ref == c.id else {
-                throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)", zh: "\(p.displayName)（\(p.shortID)）不是 \(c.displayName) 的联系人")
+                throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)", zh: "“\(p.displayName)”（\(p.shortID)）是其他客户的联系人，不属于\(c.displayName)")
             }
             return p
         }

@@ -267,7 +267,7 @@ extension ChangeDraft {
             for e in try resolveList(.contact, text, customer: c.id) where !people.contains(where: { $0.id == e.id }) { people.append(e) }
         }
         for p in people where p["customer"]?.ref != c.id {
-            throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)", zh: "\(p.displayName)（\(p.shortID)）不是 \(c.displayName) 的联系人")
+            throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)", zh: "“\(p.displayName)”（\(p.shortID)）是其他客户的联系人，不属于\(c.displayName)")
         }
         let proj = try project.map { try resolve(.project, $0) }
         if let proj, proj["customer"]?.ref != c.id {

@@ -210,7 +210,7 @@ extension CustomerArchive {
         }
         if let first = blocking.first {
             let ids = blocking.map(\.id).sorted(by: >).map { "B\($0)" }
-            let others = blocking.count > 1 ? " (and \(blocking.count - 1) later batch(es))" : ""
+            let others = blocking.count > 1 ? " (and \(blocking.count - 1) later \(blocking.count == 2 ? "batch" : "batches"))" : ""
             throw ArchiveError(
                 .invalidTransition,
                 "\(name) cannot be undone: \(first.record) was changed again by B\(first.id)\(first.what)\(others); undo \(ids.joined(separator: ", ")) first, newest first, or change the record by hand",

@@ -135,8 +135,13 @@ struct ContactCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
-            let e = try context.use { try $0.remove(.contact, contact, reason: reason ?? "", now: Clock.now) }
-            Terminal.print(L("Removed \(e.shortID) \(sentence(endingWith: e.displayName))", "已移除 \(e.shortID) \(sentence(endingWith: e.displayName, zh: true))").text)
+            // (The batch named, with the way back, as `customer remove` names it: helper-185 F9.)
+            let (e, batch) = try context.use { archive in
+                let batch = "B\(archive.vault.header.recordCount)"
+                return (try archive.remove(.contact, contact, reason: reason ?? "", now: Clock.now), batch)
+            }
+            Terminal.print(L("Removed \(e.shortID) \(e.displayName); the history is kept (to bring them back: salesvault undo \(batch)).",
+                             "已移除联系人 \(e.shortID) \(sentence(endingWith: e.displayName, zh: true))变更历史仍保留；如需恢复，请运行 salesvault undo \(batch)。").text)
         }
     }
 }
@@ -263,8 +268,12 @@ struct LogCommand: ParsableCommand {
         var capability: Capability { .write }
 
         func run(in context: ArchiveContext) throws {
-            let e = try context.use { try $0.removeLog(entry, reason: reason, now: Clock.now) }
-            Terminal.print(L("Removed \(e.shortID); it stays in the history with its reason.", "已删除 \(e.shortID)，原记录和删除原因保留在变更历史中。"))
+            let (e, batch) = try context.use { archive in
+                let batch = "B\(archive.vault.header.recordCount)"
+                return (try archive.removeLog(entry, reason: reason, now: Clock.now), batch)
+            }
+            Terminal.print(L("Removed \(e.shortID); it stays in the history with its reason (to bring it back: salesvault undo \(batch)).",
+                             "已删除 \(e.shortID)，原记录和删除原因保留在变更历史中；如需恢复，请运行 salesvault undo \(batch)。"))
         }
     }
 

@@ -204,7 +204,7 @@ struct Import: ArchiveCommand {
             if source.encrypted, let workbookPassword { data = Data(try OfficeCrypto.encrypt(package: Array(data), password: workbookPassword)) }
             try AtomicFile.write(data, to: rejects, replacing: force, protecting: [context.archive.vault.path, file!] + [options.password.passwordFile, workbookPasswordFile, mapping].compactMap { $0 })
             if onlyValid || dryRun {
-                Terminal.print(L("The \(preview.refused.count) refused \(rowsEN(preview.refused.count)) are in \(rejects), with the reason in the last column: fix them there and import that file\(dryRun ? " after importing the others" : "").",
+                Terminal.print(L("The \(preview.refused.count) refused \(rowsEN(preview.refused.count)) \(preview.refused.count == 1 ? "is" : "are") in \(rejects), with the reason in the last column: fix \(preview.refused.count == 1 ? "it" : "them") there and import that file\(dryRun ? " after importing the others" : "").",
                                  "有 \(preview.refused.count) \(row)无法导入，已保存到 \(rejects)（最后一列为原因）\(dryRun ? "" : "，改正后可直接导入该文件")。"))
             } else {
                 Terminal.print(L("The \(preview.refused.count) refused \(rowsEN(preview.refused.count)) are listed in \(rejects), with the reason in the last column. Nothing was imported: correct them in \(file!) and import it again.",

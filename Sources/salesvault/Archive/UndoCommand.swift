@@ -66,27 +66,35 @@ struct Undo: ArchiveCommand {
                              })
                 let records = Set(events.map { "\($0.kind)\($0.id)" }).count
                 print(z ? "预览：撤销批次 B\(id) 将改动 \(records) 条记录，本次未保存任何内容" : "Dry run: undoing B\(id) would change \(Format.counted(records, "record")) (nothing saved)")
+                Self.sayAlike(events, in: archive.state, preview: true)
                 return
             }
             let done = try archive.undo(plan, now: Clock.now)
             print(z ? "已撤销批次 B\(id)：共 \(done.events) 项变更，保存为批次 \(done.name)。" : "Undid B\(id): \(done.events) change\(done.events == 1 ? "" : "s"), saved as \(done.name).")
-            // A customer brought back beside one named alike (helper-183 F7).
-            let restored = events.filter { $0.kind == .customer && $0.operation == .restore }.map(\.id)
-            for (customer, alike) in Identity.alikeAfterRestore(restored, in: archive.state) {
-                let en = alike.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; ")
-                let zh = alike.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")
-                Terminal.stderr(Terminal.yellow(L("note: \(customer.shortID) \(customer.displayName), brought back, may be the same company as \(en); if so, keep one and remove the other (salesvault customer remove)",
-                                                  "注意：恢复的客户 \(customer.shortID) \(customer.displayName)与档案中的 \(zh)可能是同一家。如是，请保留其一，另一家可用 salesvault customer remove 移除").text) + "\n")
-            }
-            // A contact brought back beside one of their customer's alike (helper-184 N5b).
-            let people = events.filter { $0.kind == .contact && $0.operation == .restore }.map(\.id)
-            for (person, alike) in Identity.contactsAlikeAfterRestore(people, in: archive.state) {
-                let company = person["customer"]?.ref.flatMap { archive.state.entity(.customer, $0) }?.displayName ?? ""
-                let en = alike.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; ")
-                let zh = alike.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")
-                Terminal.stderr(Terminal.yellow(L("note: \(person.shortID) \(person.displayName) of \(company), brought back, may be the same person as \(en); if so, keep one and remove the other (salesvault contact remove)",
-                                                  "注意：恢复的联系人 \(person.shortID) \(person.displayName)（\(company)）与该客户的联系人 \(zh)可能是同一人。如是，请保留其一，另一位可用 salesvault contact remove 移除").text) + "\n")
-            }
+            Self.sayAlike(events, in: archive.state)
+        }
+    }
+
+    /// Says each customer or contact the undo brings back beside a live one alike (helper-183
+    /// F7, helper-184 N5b); before it, for a dry run (helper-186 F11), or after.
+    static func sayAlike(_ events: [ChangeEvent], in state: ArchiveState, preview: Bool = false) {
+        let back = preview ? (en: "to be brought back", zh: "撤销后将恢复的") : (en: "brought back", zh: "恢复的")
+        // A customer brought back beside one named alike (helper-183 F7).
+        let restored = events.filter { $0.kind == .customer && $0.operation == .restore }.map(\.id)
+        for (customer, alike) in Identity.alikeAfterRestore(restored, in: state) {
+            let en = alike.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; ")
+            let zh = alike.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")
+            Terminal.stderr(Terminal.yellow(L("note: \(customer.shortID) \(customer.displayName), \(back.en), may be the same company as \(en); if so, keep one and remove the other (salesvault customer remove)",
+                                              "注意：\(back.zh)客户 \(customer.shortID) \(customer.displayName)与档案中的 \(zh)可能是同一家。如是，请保留其一，另一家可用 salesvault customer remove 移除").text) + "\n")
+        }
+        // A contact brought back beside one of their customer's alike (helper-184 N5b).
+        let people = events.filter { $0.kind == .contact && $0.operation == .restore }.map(\.id)
+        for (person, alike) in Identity.contactsAlikeAfterRestore(people, in: state) {
+            let company = person["customer"]?.ref.flatMap { state.entityIncludingRemoved(.customer, $0) }?.displayName ?? ""
+            let en = alike.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; ")
+            let zh = alike.map { "“\($0.customer.displayName)”（\($0.customer.shortID)，\($0.reasonZH)）" }.joined(separator: "、")
+            Terminal.stderr(Terminal.yellow(L("note: \(person.shortID) \(person.displayName) of \(company), \(back.en), may be the same person as \(en); if so, keep one and remove the other (salesvault contact remove)",
+                                              "注意：\(back.zh)联系人“\(person.displayName)”（\(person.shortID)，\(company)）与该客户现有联系人\(zh)可能是同一人。如确为同一人，请只保留一位，另一位可用 salesvault contact remove 移除").text) + "\n")
         }
     }
 }
