@@ -791,6 +791,11 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
             XCTAssertFalse(r.stdout.contains("找不到") || r.stdout.contains("已从档案中移除"), r.stdout)
             XCTAssertEqual(try lists(), before, "\(format): the records still name the removed person")
         }
+        // Into another salesperson's archive (a handover): the person is in neither the file nor
+        // that archive, and the refusal says why that may be (helper-186 F6).
+        let successor = try newArchive("b.svault", owner: "李娜")
+        let handed = try sv(on: successor, ["--lang", "zh", "import", dir.path("rt.xlsx"), "--yes"], expect: 8)
+        XCTAssertTrue(handed.stdout.contains("的档案中移除，导出文件中就不再有此人：可在原档案中撤销移除后重新导出"), handed.stdout)
         // As the shows show them, or by id (helper-186 F1, F5): the same person, nothing changed.
         let shownForms = dir.path("shown.csv")
         try "客户,受理时间,被投诉人/部门,投诉内容,投诉人\n甲公司,\(try complaintReceived()),售后部,上门迟到,张伟（R2，已移除）\n".write(toFile: shownForms, atomically: true, encoding: .utf8)
@@ -864,6 +869,11 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
                 XCTAssertEqual(try lists(), before, "\(round), \(format)")
             }
         }
+        // A new entry naming the name: both are removed, and it is said so.
+        let log = dir.path("new.csv")
+        try "客户,时间,类型,内容,联系人\n甲公司,2026-11-20 10:00,电话,再谈,张伟\n".write(toFile: log, atomically: true, encoding: .utf8)
+        let r = try sv(["--lang", "zh", "import", log, "--yes"], expect: 8)
+        XCTAssertTrue(r.stdout.contains("已从档案中移除，不能再填为跟进记录的联系人"), r.stdout)
     }
 
     /// The complaint's 受理时间 as the CSV export writes it.
@@ -895,7 +905,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try "客户,项目名称,决策人\n甲公司,项目四,李工（R2）\n".write(toFile: csv, atomically: true, encoding: .utf8)
         let r = try sv(["--lang", "zh", "import", csv, "--yes"], expect: nil)
         XCTAssertNotEqual(r.status, 0)
-        XCTAssertTrue(r.stdout.contains("李工（R2）"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("“李工（R2）”中的编号 R2 是联系人“张总”，不是“李工”"), r.stdout)
         XCTAssertEqual(try bytes(archive), before)
     }
 

@@ -93,9 +93,9 @@ extension Importer.ChangeSetBuilder {
                   e["customer"]?.ref == owner, Importer.personKey(e["name"]?.text ?? "") == Importer.personKey(plain) else { return nil }
             return e
         }
-        guard case let gone = removedContacts[owner]?[CompanyName.personKey(CompanyName.Simplified.fold(name))] ?? [],
-              gone.count == 1 else { return nil }
-        return gone[0]
+        // (Several removed of the name: the latest, whom a new row naming them is refused for as
+        // removed; an export names each by id: helper-186 F4.)
+        return (removedContacts[owner]?[CompanyName.personKey(CompanyName.Simplified.fold(name))] ?? []).max { $0.id < $1.id }
     }
 
     /// Refuses row `i` when it names a removed contact (`removedNamed`) that the record it

@@ -34,6 +34,15 @@ extension Importer.ChangeSetBuilder {
         if refuseIDGivenTwice(i, r, column: header(r, key), text: name) { return }
         if refuseUnmade(i, r, kind == .contact ? .contacts : .projects, column: header(r, key), text: name) { return }
         let (en, zh, named) = kind == .contact ? ("contact", "联系人", "联系人姓名") : ("project", "项目", "项目名称")
+        // A name with another record's id in brackets (张伟（R3）, R3 being 王敏): said so, as the
+        // command line says it (helper-186 F8).
+        if !foreignIDs && !othersIDs, let (plain, id) = ChangeDraft.nameWithID(name, prefix: kind.idPrefix), let (k, n) = Importer.recordID(id), k == kind,
+           let e = archive.state.entityIncludingRemoved(kind, n), e["customer"]?.ref == archiveID(customer),
+           Importer.personKey(e["name"]?.text ?? "") != Importer.personKey(plain) {
+            refuse(i, header(r, key), given, "\(name): \(id) is \(e.displayName)\(e.removed ? " (removed)" : ""), not \(plain); check the name or the id",
+                   "“\(name)”中的编号 \(id) 是\(e.removed ? "已移除的" : "")\(zh)“\(e.displayName)”，不是“\(plain)”，请核对姓名或编号")
+            return
+        }
         // (An id read as this archive's of another customer's record is said so: it was said to
         // name nothing here, beside rows whose ids were read as this archive's: helper-178.)
         let here = archiveRecordOfID(kind, name).map(\.shortID)
@@ -89,6 +98,11 @@ extension Importer.ChangeSetBuilder {
             let (en, zh) = kind == .contact ? ("contact", "联系人") : ("project", "项目")
             refuse(i, header(r, key), given, "\(customerName(customer)) has no \(en) \(name); the \(en) \(name) is \(other)'s: check this row's customer and \(en)",
                    "本行所填客户“\(customerName(customer))”下没有\(zh)“\(name)”；名为“\(name)”的\(zh)属于客户“\(other)”。请核对本行的客户和\(zh)是否填对")
+        } else if kind == .contact, let from = source.exportedFrom, !ownIDs {
+            // Another archive's export (a handover) lists its live contacts only: a person its
+            // records name who was removed there is in neither (helper-186 F6). Said, with the ways on.
+            refuse(i, header(r, key), given, "\(name) is not a contact of this customer in the file or the archive; if \(from.owner)'s archive removed them, the export lists them no more: bring them back there (undo the removal) and export again, or add them here first (salesvault contact add), or clear the name in this row",
+                   "该客户下没有联系人“\(name)”（本文件和档案中都没有）。如该联系人已在\(from.owner)的档案中移除，导出文件中就不再有此人：可在原档案中撤销移除后重新导出，或先在本档案中添加该联系人（salesvault contact add），或删去本行中的这个姓名")
         } else if kind == .contact {
             refuse(i, header(r, key), given, "\(name) is not a contact of this customer in the file or the archive", "该客户下没有联系人“\(name)”（本文件和档案中都没有）")
         } else {
