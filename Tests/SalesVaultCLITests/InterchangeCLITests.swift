@@ -791,11 +791,33 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
             XCTAssertFalse(r.stdout.contains("找不到") || r.stdout.contains("已从档案中移除"), r.stdout)
             XCTAssertEqual(try lists(), before, "\(format): the records still name the removed person")
         }
-        // Into another salesperson's archive (a handover): the person is in neither the file nor
-        // that archive, and the refusal says why that may be (helper-186 F6).
-        let successor = try newArchive("b.svault", owner: "李娜")
-        let handed = try sv(on: successor, ["--lang", "zh", "import", dir.path("rt.xlsx"), "--yes"], expect: 8)
-        XCTAssertTrue(handed.stdout.contains("的档案中移除，导出文件中就不再有此人：可在原档案中撤销移除后重新导出"), handed.stdout)
+        // Into another salesperson's archive (a handover), from each format: the export lists the
+        // removed person, marked 已移除, and the records keep them, as removed (helper-186 F6:
+        // they were refused). Undone, the import leaves nothing.
+        // (A workbook or a JSON file: the contacts and the records naming them in one import.)
+        for format in ["xlsx", "json"] {
+            let successor = try newArchive("b-\(format).svault", owner: "李娜")
+            let out = dir.path("h.\(format)")
+            try sv(["export", "--format", format, "--out", out, "--force"])
+            let r = try sv(on: successor, ["--lang", "zh", "import", out, "--yes"])
+            XCTAssertFalse(r.stdout.contains("问题"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("的联系人在文件中标为已移除：导入时先添加再移除"), r.stdout)
+            XCTAssertTrue(try sv(on: successor, ["--lang", "zh", "project", "show", "项目一"]).stdout.contains("张伟（R"), format)
+            XCTAssertTrue(try sv(on: successor, ["--lang", "zh", "project", "show", "项目一"]).stdout.contains("，已移除）"), format)
+            let log = try sv(on: successor, ["log", "list", "--json"]).stdout
+            XCTAssertTrue(log.contains("谈价格"), "\(format): \(log)")
+            let people = try sv(on: successor, ["contact", "list", "--json"]).stdout
+            XCTAssertTrue(people.contains("李雷") && !people.contains("张伟"), "\(format): the removed person is not listed: \(people)")
+            // Exported again from there, the person is marked removed as here.
+            let again = dir.path("again.json")
+            try sv(on: successor, ["export", "--format", "json", "--out", again, "--force"])
+            XCTAssertNotNil(try String(contentsOfFile: again, encoding: .utf8).range(of: #""removed"\s*:\s*true"#, options: .regularExpression), format)
+            XCTAssertTrue(try sv(on: successor, ["complaint", "list", "--json"]).stdout.contains("上门迟到"), format)
+            if format == "xlsx" {
+                try sv(on: successor, ["undo", try batchID(in: r.stdout)])
+                XCTAssertEqual(try sv(on: successor, ["contact", "list", "--json"]).stdout.filter { !$0.isWhitespace }, "[]")
+            }
+        }
         // As the shows show them, or by id (helper-186 F1, F5): the same person, nothing changed.
         let shownForms = dir.path("shown.csv")
         try "客户,受理时间,被投诉人/部门,投诉内容,投诉人\n甲公司,\(try complaintReceived()),售后部,上门迟到,张伟（R2，已移除）\n".write(toFile: shownForms, atomically: true, encoding: .utf8)

@@ -63,11 +63,39 @@ public enum Exporter {
         let byID = byIDContacts(state)
         return options.kinds.map { kind in
             let specs = Schema.fields(kind.entity).filter { options.includeSecret || $0.sensitivity != .secret }
-            let headers = [options.zh ? "记录号" : "ID"] + specs.map { Columns.header($0, zh: options.zh) }
-            let rows: [[Value]] = state.allOfLiveCustomers(kind.entity).map { e in
+            var headers = [options.zh ? "记录号" : "ID"] + specs.map { Columns.header($0, zh: options.zh) }
+            var rows: [[Value]] = state.allOfLiveCustomers(kind.entity).map { e in
                 [.text(e.shortID)] + specs.map { value($0, e[number: $0.number], state: state, zh: options.zh, byID: byID) }
             }
+            // The removed people the exported records name, marked so (已移除: §6.1), after the
+            // others: read back into another archive, the records keep them, as removed.
+            if kind == .contacts, case let removed = removedNamed(state, kinds: options.kinds), !removed.isEmpty {
+                headers.append(options.zh ? "已移除" : "Removed")
+                rows = rows.map { $0 + [.empty] }
+                rows += removed.map { e in [.text(e.shortID)] + specs.map { value($0, e[number: $0.number], state: state, zh: options.zh, byID: byID) } + [.flag(true)] }
+            }
             return ExportTable(kind: kind, name: kind.sheetName(zh: options.zh), headers: headers, rows: rows)
+        }
+    }
+
+    /// The removed contacts of live customers that a live record of `kinds` names (a log entry's
+    /// people, a project's decision makers, a complaint's complainant), in id order; none when
+    /// the export holds no contacts.
+    static func removedNamed(_ state: ArchiveState, kinds: [ImportKind]) -> [Entity] {
+        guard kinds.contains(.contacts) else { return [] }
+        var ids = Set<UInt64>()
+        for (kind, entity, key) in [(ImportKind.log, EntityKind.activity, "contacts"), (.projects, .project, "decisionMakers"), (.complaints, .complaint, "complainant")] where kinds.contains(kind) {
+            for e in state.allOfLiveCustomers(entity) {
+                switch e[key] {
+                case .ref(let id)?: ids.insert(id)
+                case .refs(let list)?: ids.formUnion(list)
+                default: break
+                }
+            }
+        }
+        return ids.sorted().compactMap { id in
+            guard let p = state.entityIncludingRemoved(.contact, id), p.removed, let c = p["customer"]?.ref, state.entity(.customer, c) != nil else { return nil }
+            return p
         }
     }
 

@@ -17,7 +17,16 @@ enum JSONExport {
             "exportedAt": FieldFormat.isoInstant(options.now), "includeSecret": options.includeSecret,
         ]
         for kind in options.kinds {
-            out[key(kind)] = archive.state.allOfLiveCustomers(kind.entity).map { FieldFormat.json($0, state: archive.state, includeSecret: options.includeSecret) }
+            var records = archive.state.allOfLiveCustomers(kind.entity).map { FieldFormat.json($0, state: archive.state, includeSecret: options.includeSecret) }
+            // (The removed people the records name, `"removed": true`, as the sheets mark them.)
+            if kind == .contacts {
+                for e in Exporter.removedNamed(archive.state, kinds: options.kinds) {
+                    var record = FieldFormat.json(e, state: archive.state, includeSecret: options.includeSecret)
+                    record["removed"] = true
+                    records.append(record)
+                }
+            }
+            out[key(kind)] = records
         }
         return try SortedJSON.data(out)
     }

@@ -243,6 +243,7 @@ extension Importer.ChangeSetBuilder {
         guard let customer = customerOf(i, r) else { return }
         let name = r.field("name") ?? ""
         let pkey = "\(customer)|\(Importer.personKey(name))"
+        if r.refs["removed"] != nil { return planRemovedContact(i, r, customer: customer, name: name, pkey: pkey) }
         // (Every number of the cell: Identity.phoneKeys.)
         let mobileKeys = Identity.allPhoneKeys(r.field("mobile")).map { "\(customer)|\($0)" }
         var match: (ref: String, line: Int?, why: MatchReason)?
@@ -317,6 +318,38 @@ extension Importer.ChangeSetBuilder {
         }
         if people[pkey] == nil { people[pkey] = (ref, r.line) } else if people[pkey]?.ref != ref { sharedNames.insert("R|\(pkey)") }
         for mobile in mobileKeys where mobiles[mobile] == nil { mobiles[mobile] = (ref, r.line) }
+        registerSourceID(r, ref)
+    }
+
+    /// A contact row the file marks removed (已移除: an export lists so a removed person its
+    /// records name, INTERCHANGE.md §6.1). In an export of this archive, that person, removed or
+    /// not (an import removes no one): unchanged. Otherwise (another salesperson's export, a
+    /// handover) a new contact, removed at the end of the batch, so that the records naming them
+    /// keep them, as removed (helper-186 F6: they were refused).
+    func planRemovedContact(_ i: Int, _ r: Row, customer: String, name: String, pkey: String) {
+        var theirs: Entity?
+        if let owner = archiveID(customer), !othersIDs {
+            if ownIDs || idsReadAsHere, let id = r.sourceID, let (k, n) = Importer.recordID(id), k == .contact,
+               let e = archive.state.entityIncludingRemoved(.contact, n), e["customer"]?.ref == owner {
+                theirs = e
+            } else if let e = removedContact(customer: customer, name: name) {
+                theirs = e
+            } else if case let live = archiveChildren(.contact, of: owner).byKey[Importer.personKey(name)] ?? [], live.count == 1, !foreignIDs {
+                theirs = live[0]
+            }
+        }
+        let ref: String
+        if let theirs {
+            ref = theirs.shortID
+            b.status[i] = .unchanged
+        } else {
+            ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
+            fileChildren[ref] = (customer, name, tables[r.mapped].table.name, r.line)
+            fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)
+            addedRemoved.append((ref, i))
+            b.status[i] = .new
+        }
+        if people[pkey] == nil { people[pkey] = (ref, r.line) } else if people[pkey]?.ref != ref { sharedNames.insert("R|\(pkey)") }
         registerSourceID(r, ref)
     }
 

@@ -165,6 +165,9 @@ extension Importer {
         /// Customers renamed so far, and renames waiting for a customer's (`renameAndClear`).
         var renamesDone = Set<String>(), renamesInterim = Set<String>()
         var renamesWaiting: [String: [(id: String, name: String, row: Int)]] = [:]
+        /// The contacts the file marks removed (已移除) that the import adds, with their rows:
+        /// removed again at the end of the batch, after the records that name them.
+        var addedRemoved: [(ref: String, row: Int)] = []
         // Archive customers whose name holds a text no customer is named, named in the refusal
         // (`NearCustomers`).
         let nearCustomers: NearCustomers
@@ -311,6 +314,19 @@ extension Importer {
                 case .log: planLogEntry(i, r, before: before)
                 case .complaints: planComplaint(i, r, before: before)
                 }
+            }
+            // The people the file says were removed in its archive: added above, named by the
+            // records that name them, removed here (helper-186 F6: such records were refused).
+            var marked: [String: [Int]] = [:]
+            for (ref, i) in addedRemoved where b.problems[i] == nil {
+                _ = add(.remove(.contact, ref, reason: "导入文件“\(source.fileName)”中标为已移除"), row: i)
+                marked[tables[rows[i].mapped].table.name, default: []].append(rows[i].line)
+            }
+            for (table, lines) in marked.sorted(by: { $0.value[0] < $1.value[0] }) {
+                updateWarnings.append(ImportProblem(
+                    table: table, line: 0,
+                    reason: "\(Importer.lineList(lines, zh: false)) give\(lines.count > 1 ? "" : "s") \(lines.count == 1 ? "a person" : "people") the file marks removed (已移除): added and removed again in this import, kept only on the records that name them",
+                    reasonZH: "\(Importer.lineList(lines, zh: true))的联系人在文件中标为已移除：导入时先添加再移除，只保留在引用他们的记录中（如跟进记录的联系人、项目的决策人）"))
             }
         // A rename that waited for a customer whose row was not imported: refused as the clash it is.
         for (id, waiting) in renamesWaiting.sorted(by: { $0.key < $1.key }) {

@@ -63,6 +63,9 @@ public enum ColumnTarget: Hashable, Sendable {
     /// complaint withdrawn by the customer from one found unfounded, both of which give the
     /// time in 撤诉/不成立时间 (a withdrawn complaint came back open: black-box finding).
     case complaintStatus
+    /// For contacts: the person was removed in the archive the file was exported from (已移除,
+    /// what an export writes for a removed person its records name: INTERCHANGE.md §6.1).
+    case removedMark
     /// Left out on purpose (a mapping file's `-`).
     case skipped
 }
@@ -204,6 +207,8 @@ public enum Columns {
     static let commonComputed = ["创建时间", "更新时间", "修改时间", "创建人", "录入人", "createdat", "updatedat", "createdby", "本周变更",
                                  "未导入原因", "why not imported"]
     static let sourceIDNames = ["id", "记录号", "记录编号", "系统编号"]
+    /// A contact list's column saying a person was removed (`ColumnTarget.removedMark`).
+    static let removedMarkNames = ["已移除", "是否已移除", "removed"]
     static let gradeReasonNames = ["等级调整原因", "调整原因", "原因", "gradereason", "reason"]
     static let stageReasonNames = ["阶段调整原因", "阶段变更原因", "调整原因", "变更原因", "原因", "stagereason", "reason"]
     /// A contact person on a customer row (客户名称, 联系人, 手机 in one sheet).
@@ -253,6 +258,9 @@ public enum Columns {
                 // (A stage change's own reason: every move was recorded as 根据导入文件“F”调整,
                 // the column listed as unknown: helper-125.)
                 for n in stageReasonNames { add(n, .gradeReason) }
+            }
+            if kind == .contacts {
+                for n in removedMarkNames { add(n, .removedMark) }
             }
             if kind == .customers {
                 for n in gradeReasonNames { add(n, .gradeReason) }

@@ -323,6 +323,16 @@ extension Importer {
                         problem("\(error)", "\(error)")
                     }
                 case .computed, .skipped: break
+                case .removedMark:
+                    // 是 (an export's flag), true, 1, 已移除; empty, 否, false, 0: a live person.
+                    let text = Self.plain(cell).trimmedWhitespace
+                    switch text.lowercased() {
+                    case "是", "yes", "y", "true", "1", "√", "已移除", "removed": row.refs["removed"] = "1"
+                    case "", "否", "no", "n", "false", "0", "×": break
+                    default:
+                        problem("write 是 (yes) for a person removed in the archive the file came from, or leave it empty",
+                                "此列只能填“是”（该联系人已在原档案中移除）或留空")
+                    }
                 case .field(let key):
                     let spec = specs[c]!  // mapped columns name fields of their kind
                     switch spec.type {

@@ -171,7 +171,8 @@ extension ChangeDraft {
     func remove(_ kind: EntityKind, _ query: String, reason: String = "", now: Int64) throws -> Entity {
         let e = try resolve(kind, query)
         let q = query.trimmingCharacters(in: .whitespaces).lowercased()
-        guard q == e.shortID.lowercased() || q == String(e.id) || q == e["name"]?.text?.lowercased() else {
+        // (A record of this change set, @3, as an import names the person it adds and removes.)
+        guard q == e.shortID.lowercased() || q == String(e.id) || q == e["name"]?.text?.lowercased() || q.hasPrefix("@") else {
             throw ArchiveError(.invalidValue, "to remove \(e.shortID) \(e.displayName), give its id or its full name", zh: "为防误删，移除 \(e.shortID) \(e.displayName) 须输入编号或完整名称", candidates: ["\(e.shortID) \(e.displayName)"])
         }
         var events: [ChangeEvent] = []
