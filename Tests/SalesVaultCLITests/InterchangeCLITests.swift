@@ -801,7 +801,12 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
             try sv(["export", "--format", format, "--out", out, "--force"])
             let r = try sv(on: successor, ["--lang", "zh", "import", out, "--yes"])
             XCTAssertFalse(r.stdout.contains("问题"), r.stdout)
-            XCTAssertTrue(r.stdout.contains("的联系人在文件中标为已移除：导入时先添加再移除"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("张伟在原档案中已移除：导入时将先添加、再在本批次中移除"), r.stdout)
+            // The count said is the rows written (the removed person's too: helper-188 L3).
+            if format == "json", let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any] {
+                let written = ["customers", "contacts", "projects", "log", "complaints"].reduce(0) { $0 + ((file[$1] as? [Any])?.count ?? 0) }
+                XCTAssertTrue(try sv(["export", "--format", "json", "--out", out, "--force"]).stdout.contains("Exported \(written) records"))
+            }
             XCTAssertTrue(try sv(on: successor, ["--lang", "zh", "project", "show", "项目一"]).stdout.contains("张伟（R"), format)
             XCTAssertTrue(try sv(on: successor, ["--lang", "zh", "project", "show", "项目一"]).stdout.contains("，已移除）"), format)
             let log = try sv(on: successor, ["log", "list", "--json"]).stdout
@@ -813,11 +818,37 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
             try sv(on: successor, ["export", "--format", "json", "--out", again, "--force"])
             XCTAssertNotNil(try String(contentsOfFile: again, encoding: .utf8).range(of: #""removed"\s*:\s*true"#, options: .regularExpression), format)
             XCTAssertTrue(try sv(on: successor, ["complaint", "list", "--json"]).stdout.contains("上门迟到"), format)
+            // Imported again, and that archive's export imported back here: the same person, nothing
+            // added (helper-188 H1, H2: one more removed 张伟 each time).
+            let held = try bytes(successor)
+            try sv(on: successor, ["import", out, "--yes", "--on-duplicate", "skip"])
+            XCTAssertEqual(try bytes(successor), held, format)
+            let here = try bytes(archive)
+            try sv(["import", again, "--yes", "--on-duplicate", "skip"])
+            XCTAssertEqual(try bytes(archive), here, format)
             if format == "xlsx" {
-                try sv(on: successor, ["undo", try batchID(in: r.stdout)])
+                // Undone: nothing left, and no note of a person "brought back" (helper-188 M2).
+                let undone = try sv(on: successor, ["--lang", "zh", "undo", try batchID(in: r.stdout)])
+                XCTAssertFalse(undone.stderr.contains("注意"), undone.stderr)
                 XCTAssertEqual(try sv(on: successor, ["contact", "list", "--json"]).stdout.filter { !$0.isWhitespace }, "[]")
             }
         }
+        // Into an archive with a live 张伟 at that customer: that person, said (helper-188 M1).
+        let third = try newArchive("c.svault", owner: "王芳")
+        try sv(on: third, ["customer", "add", "甲公司"])
+        try sv(on: third, ["contact", "add", "甲公司", "张伟"])
+        let live = try sv(on: third, ["--lang", "zh", "import", dir.path("h.xlsx"), "--yes", "--on-duplicate", "skip"])
+        XCTAssertTrue(live.stdout.contains("张伟在原档案中已移除；本档案中该客户有同名联系人 R2 张伟"), live.stdout)
+        let theirs = try sv(on: third, ["--lang", "zh", "project", "show", "项目一"]).stdout
+        XCTAssertTrue(theirs.contains("张伟（R2）") && !theirs.contains("已移除"), theirs)
+        // This archive's own file, the removed person's row edited: not updated, said (helper-188 M3).
+        let editedJSON = dir.path("edited.json")
+        try sv(["export", "--format", "json", "--out", editedJSON, "--force"])
+        var file = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: editedJSON))) as? [String: Any])
+        file["contacts"] = (file["contacts"] as? [[String: Any]])?.map { c in var c = c; if c["removed"] as? Bool == true { c["title"] = "总监" }; return c }
+        try JSONSerialization.data(withJSONObject: file).write(to: URL(fileURLWithPath: editedJSON))
+        let kept = try sv(["--lang", "zh", "import", editedJSON, "--on-duplicate", "update", "--yes"])
+        XCTAssertTrue(kept.stdout.contains("R2 张伟已移除，已移除的联系人不会被更新"), kept.stdout)
         // As the shows show them, or by id (helper-186 F1, F5): the same person, nothing changed.
         let shownForms = dir.path("shown.csv")
         try "客户,受理时间,被投诉人/部门,投诉内容,投诉人\n甲公司,\(try complaintReceived()),售后部,上门迟到,张伟（R2，已移除）\n".write(toFile: shownForms, atomically: true, encoding: .utf8)
@@ -928,6 +959,9 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let r = try sv(["--lang", "zh", "import", csv, "--yes"], expect: nil)
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stdout.contains("“李工（R2）”中的编号 R2 是联系人“张总”，不是“李工”"), r.stdout)
+        // On the command line, a removed person's id with another name: the mismatch said first (helper-188).
+        let cli = try sv(["--lang", "zh", "project", "edit", "项目二", "--set", "决策人=张总（R3）"], expect: nil)
+        XCTAssertTrue(cli.stderr.contains("“张总（R3）”中的编号 R3 是已移除的李工，不是“张总”"), cli.stderr)
         XCTAssertEqual(try bytes(archive), before)
     }
 

@@ -328,20 +328,44 @@ extension Importer.ChangeSetBuilder {
     /// keep them, as removed (helper-186 F6: they were refused).
     func planRemovedContact(_ i: Int, _ r: Row, customer: String, name: String, pkey: String) {
         var theirs: Entity?
-        if let owner = archiveID(customer), !othersIDs {
-            if ownIDs || idsReadAsHere, let id = r.sourceID, let (k, n) = Importer.recordID(id), k == .contact,
+        let table = tables[r.mapped].table.name
+        if let owner = archiveID(customer) {
+            // By its id in this archive's file; else by name among the customer's removed people
+            // (a handover imported twice, or a file of the archive it went to imported back,
+            // added them once more: helper-188 H1, H2); else the one live person of that name
+            // (helper-188 M1), said.
+            if !othersIDs, ownIDs || idsReadAsHere, let id = r.sourceID, let (k, n) = Importer.recordID(id), k == .contact,
                let e = archive.state.entityIncludingRemoved(.contact, n), e["customer"]?.ref == owner {
                 theirs = e
             } else if let e = removedContact(customer: customer, name: name) {
                 theirs = e
-            } else if case let live = archiveChildren(.contact, of: owner).byKey[Importer.personKey(name)] ?? [], live.count == 1, !foreignIDs {
+            } else if case let live = archiveChildren(.contact, of: owner).byKey[Importer.personKey(name)] ?? [], live.count == 1 {
                 theirs = live[0]
+                updateWarnings.append(ImportProblem(
+                    table: table, line: r.line, column: header(r, "name"), value: name,
+                    reason: "\(name), removed in the archive the file came from, is taken for this archive's contact \(live[0].shortID) \(live[0].displayName) of the same name: the file's records naming them will name \(live[0].shortID); if they are not one person, give this row another name",
+                    reasonZH: "\(name)在原档案中已移除；本档案中该客户有同名联系人 \(live[0].shortID) \(live[0].displayName)，文件中引用此人的记录将对应到 \(live[0].shortID)。如不是同一人，请修改本行姓名后再导入"))
             }
         }
         let ref: String
         if let theirs {
             ref = theirs.shortID
             b.status[i] = .unchanged
+            // What the row gives otherwise than the archive's record: not updated, said (it was
+            // "nothing to update": helper-188 M3).
+            if options.onDuplicate == .update, theirs.removed, !noteRemovedUnchanged.contains(theirs.id),
+               r.fields.contains(where: { key, input in
+                   guard key != "name", let spec = Schema.field(.contact, key: key), spec.type != .instant else { return false }
+                   if case .reference = spec.type { return false }
+                   if case .references = spec.type { return false }
+                   return (try? ChangeDraft.value(for: spec, input: input, now: options.now)) != theirs[number: spec.number]
+               }) {
+                noteRemovedUnchanged.insert(theirs.id)
+                updateWarnings.append(ImportProblem(
+                    table: table, line: r.line, column: header(r, "name"), value: name,
+                    reason: "\(theirs.shortID) \(theirs.displayName) was removed: a removed person is not updated, and the row's other values are left out; to change them, bring the person back first (undo the removal)",
+                    reasonZH: "\(theirs.shortID) \(theirs.displayName)已移除，已移除的联系人不会被更新，本行中不同的内容将被忽略。如需修改，请先撤销移除该联系人的批次"))
+            }
         } else {
             ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
             fileChildren[ref] = (customer, name, tables[r.mapped].table.name, r.line)

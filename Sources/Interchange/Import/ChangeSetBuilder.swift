@@ -168,6 +168,8 @@ extension Importer {
         /// The contacts the file marks removed (已移除) that the import adds, with their rows:
         /// removed again at the end of the batch, after the records that name them.
         var addedRemoved: [(ref: String, row: Int)] = []
+        /// The removed people a row of the file gave other values than theirs (said once each).
+        var noteRemovedUnchanged = Set<UInt64>()
         // Archive customers whose name holds a text no customer is named, named in the refusal
         // (`NearCustomers`).
         let nearCustomers: NearCustomers
@@ -317,16 +319,13 @@ extension Importer {
             }
             // The people the file says were removed in its archive: added above, named by the
             // records that name them, removed here (helper-186 F6: such records were refused).
-            var marked: [String: [Int]] = [:]
             for (ref, i) in addedRemoved where b.problems[i] == nil {
                 _ = add(.remove(.contact, ref, reason: "导入文件“\(source.fileName)”中标为已移除"), row: i)
-                marked[tables[rows[i].mapped].table.name, default: []].append(rows[i].line)
-            }
-            for (table, lines) in marked.sorted(by: { $0.value[0] < $1.value[0] }) {
+                let name = rows[i].field("name") ?? ""
                 updateWarnings.append(ImportProblem(
-                    table: table, line: 0,
-                    reason: "\(Importer.lineList(lines, zh: false)) give\(lines.count > 1 ? "" : "s") \(lines.count == 1 ? "a person" : "people") the file marks removed (已移除): added and removed again in this import, kept only on the records that name them",
-                    reasonZH: "\(Importer.lineList(lines, zh: true))的联系人在文件中标为已移除：导入时先添加再移除，只保留在引用他们的记录中（如跟进记录的联系人、项目的决策人）"))
+                    table: tables[rows[i].mapped].table.name, line: rows[i].line, column: header(rows[i], "name"), value: name,
+                    reason: "\(name) was removed in the archive the file came from: added and removed again in this import, kept only on the log entries, projects and complaints that name them",
+                    reasonZH: "\(name)在原档案中已移除：导入时将先添加、再在本批次中移除，只在引用此人的跟进记录、项目和投诉中保留"))
             }
         // A rename that waited for a customer whose row was not imported: refused as the clash it is.
         for (id, waiting) in renamesWaiting.sorted(by: { $0.key < $1.key }) {

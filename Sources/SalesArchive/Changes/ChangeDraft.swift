@@ -850,6 +850,12 @@ extension ChangeDraft {
             // that record, when the name is its (it was looked for as a person named so:
             // helper-183 F13).
             if let (name, id) = Self.nameWithID(part, prefix: target.idPrefix) {
+                // (Another's id, removed: said so before "removed": helper-188.)
+                if let n = UInt64(id.dropFirst(target.idPrefix.count)), let other = state.entityIncludingRemoved(target, n),
+                   CompanyName.personKey(other["name"]?.text ?? "") != CompanyName.personKey(name) {
+                    throw ArchiveError(.notFound, "\(part): \(id) is \(other.displayName)\(other.removed ? " (removed)" : ""), not \(name); check the name or the id",
+                                       zh: "“\(part)”中的编号 \(id) 是\(other.removed ? "已移除的" : "")\(other.displayName)，不是“\(name)”，请核对姓名或编号")
+                }
                 let e = try resolve(target, id)
                 guard CompanyName.personKey(e["name"]?.text ?? "") == CompanyName.personKey(name) else {
                     throw ArchiveError(.notFound, "\(part): \(id) is \(e.displayName), not \(name); check the name or the id",

@@ -88,7 +88,9 @@ struct Undo: ArchiveCommand {
                                               "注意：\(back.zh)客户 \(customer.shortID) \(customer.displayName)与档案中的 \(zh)可能是同一家。如是，请保留其一，另一家可用 salesvault customer remove 移除").text) + "\n")
         }
         // A contact brought back beside one of their customer's alike (helper-184 N5b).
-        let people = events.filter { $0.kind == .contact && $0.operation == .restore }.map(\.id)
+        // (Not one the undo removes again, added and removed by the batch: helper-188 M2.)
+        let goneAgain = Set(events.filter { $0.kind == .contact && $0.operation == .remove }.map(\.id))
+        let people = events.filter { $0.kind == .contact && $0.operation == .restore && !goneAgain.contains($0.id) }.map(\.id)
         for (person, alike) in Identity.contactsAlikeAfterRestore(people, in: state) {
             let company = person["customer"]?.ref.flatMap { state.entityIncludingRemoved(.customer, $0) }?.displayName ?? ""
             let en = alike.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; ")
