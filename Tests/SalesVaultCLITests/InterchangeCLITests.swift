@@ -833,22 +833,32 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
                 XCTAssertEqual(try sv(on: successor, ["contact", "list", "--json"]).stdout.filter { !$0.isWhitespace }, "[]")
             }
         }
-        // Into an archive with a live 张伟 at that customer: that person, said (helper-188 M1).
+        // Into an archive with a live 张伟 at that customer, and a removed one of other values: the
+        // file's person is neither, the live one said (helper-188 M1; helper-189 F1–F3: the
+        // records were linked to another person of the name).
         let third = try newArchive("c.svault", owner: "王芳")
         try sv(on: third, ["customer", "add", "甲公司"])
-        try sv(on: third, ["contact", "add", "甲公司", "张伟"])
+        try sv(on: third, ["contact", "add", "甲公司", "张伟", "--mobile", "13800138000"])
+        try sv(on: third, ["contact", "add", "甲公司", "张伟", "--mobile", "13900000009", "--force"])
+        try sv(on: third, ["contact", "remove", "R3", "--reason", "离职"])
         let live = try sv(on: third, ["--lang", "zh", "import", dir.path("h.xlsx"), "--yes", "--on-duplicate", "skip"])
-        XCTAssertTrue(live.stdout.contains("张伟在原档案中已移除；本档案中该客户有同名联系人 R2 张伟"), live.stdout)
+        XCTAssertTrue(live.stdout.contains("张伟在原档案中已移除，导入后将作为已移除的联系人单独保存；本档案中该客户另有同名联系人 R2 张伟"), live.stdout)
         let theirs = try sv(on: third, ["--lang", "zh", "project", "show", "项目一"]).stdout
-        XCTAssertTrue(theirs.contains("张伟（R2）") && !theirs.contains("已移除"), theirs)
+        XCTAssertTrue(theirs.contains("，已移除）") && !theirs.contains("张伟（R2") && !theirs.contains("张伟（R3"), theirs)
         // This archive's own file, the removed person's row edited: not updated, said (helper-188 M3).
         let editedJSON = dir.path("edited.json")
         try sv(["export", "--format", "json", "--out", editedJSON, "--force"])
         var file = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: editedJSON))) as? [String: Any])
-        file["contacts"] = (file["contacts"] as? [[String: Any]])?.map { c in var c = c; if c["removed"] as? Bool == true { c["title"] = "总监" }; return c }
+        file["contacts"] = (file["contacts"] as? [[String: Any]])?.map { c in
+            var c = c
+            if c["removed"] as? Bool == true { c["title"] = "总监" }
+            if c["name"] as? String == "李雷" { c["removed"] = true; c["title"] = "经理" }  // (live here: helper-189 F5)
+            return c
+        }
         try JSONSerialization.data(withJSONObject: file).write(to: URL(fileURLWithPath: editedJSON))
         let kept = try sv(["--lang", "zh", "import", editedJSON, "--on-duplicate", "update", "--yes"])
         XCTAssertTrue(kept.stdout.contains("R2 张伟已移除，已移除的联系人不会被更新"), kept.stdout)
+        XCTAssertTrue(kept.stdout.contains("把 R3 李雷标为已移除，但档案中此人未移除"), kept.stdout)
         // As the shows show them, or by id (helper-186 F1, F5): the same person, nothing changed.
         let shownForms = dir.path("shown.csv")
         try "客户,受理时间,被投诉人/部门,投诉内容,投诉人\n甲公司,\(try complaintReceived()),售后部,上门迟到,张伟（R2，已移除）\n".write(toFile: shownForms, atomically: true, encoding: .utf8)

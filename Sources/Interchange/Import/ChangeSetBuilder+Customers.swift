@@ -329,22 +329,41 @@ extension Importer.ChangeSetBuilder {
     func planRemovedContact(_ i: Int, _ r: Row, customer: String, name: String, pkey: String) {
         var theirs: Entity?
         let table = tables[r.mapped].table.name
+        // Whether the row's values, as the archive reads them, are other than a record's: a field
+        // either gives that the other does not, or gives otherwise (not the name, references,
+        // times, or a secret field an export leaves out).
+        func differs(_ e: Entity) -> Bool {
+            var given: [Int: FieldValue?] = [:]
+            for (key, input) in r.fields {
+                guard let spec = Schema.field(.contact, key: key) else { continue }
+                given[Int(spec.number)] = try? ChangeDraft.value(for: spec, input: input, now: options.now)
+            }
+            for spec in Schema.fields(.contact) where spec.key != "name" && spec.key != "customer" && spec.type != .instant && spec.sensitivity != .secret {
+                if case .reference = spec.type { continue }
+                if case .references = spec.type { continue }
+                if (given[Int(spec.number)] ?? nil) != e[number: spec.number] { return true }
+            }
+            return false
+        }
         if let owner = archiveID(customer) {
-            // By its id in this archive's file; else by name among the customer's removed people
-            // (a handover imported twice, or a file of the archive it went to imported back,
-            // added them once more: helper-188 H1, H2); else the one live person of that name
-            // (helper-188 M1), said.
+            // By its id in this archive's file; else the customer's removed person of that name
+            // whose every value the row gives is theirs (a handover imported twice, or the
+            // successor's export imported back, added them once more: helper-188 H1, H2; another
+            // removed person of the name, with other values, is not them: helper-189 F3). Never
+            // a live person by name alone (they were linked to another 张伟 with another mobile:
+            // helper-189 F1, F2): the file's records then name the person the file adds, and a
+            // live namesake is said.
             if !othersIDs, ownIDs || idsReadAsHere, let id = r.sourceID, let (k, n) = Importer.recordID(id), k == .contact,
                let e = archive.state.entityIncludingRemoved(.contact, n), e["customer"]?.ref == owner {
                 theirs = e
-            } else if let e = removedContact(customer: customer, name: name) {
+            } else if let e = removedContact(customer: customer, name: name), !differs(e) {
                 theirs = e
-            } else if case let live = archiveChildren(.contact, of: owner).byKey[Importer.personKey(name)] ?? [], live.count == 1 {
-                theirs = live[0]
+            } else if case let live = archiveChildren(.contact, of: owner).byKey[Importer.personKey(name)] ?? [], !live.isEmpty {
+                let listed = live.map { "\($0.shortID) \($0.displayName)" }
                 updateWarnings.append(ImportProblem(
                     table: table, line: r.line, column: header(r, "name"), value: name,
-                    reason: "\(name), removed in the archive the file came from, is taken for this archive's contact \(live[0].shortID) \(live[0].displayName) of the same name: the file's records naming them will name \(live[0].shortID); if they are not one person, give this row another name",
-                    reasonZH: "\(name)在原档案中已移除；本档案中该客户有同名联系人 \(live[0].shortID) \(live[0].displayName)，文件中引用此人的记录将对应到 \(live[0].shortID)。如不是同一人，请修改本行姓名后再导入"))
+                    reason: "\(name), removed in the archive the file came from, is added as a removed person of their own; this archive's contact\(live.count > 1 ? "s" : "") \(listed.joined(separator: "; ")) of the same name \(live.count > 1 ? "are" : "is") not linked to the file's records. If they are one person, correct those records after the import",
+                    reasonZH: "\(name)在原档案中已移除，导入后将作为已移除的联系人单独保存；本档案中该客户另有同名联系人 \(listed.joined(separator: "、"))，文件中的记录不会对应到该联系人。如确为同一人，请在导入后修改相关记录"))
             }
         }
         let ref: String
@@ -353,18 +372,17 @@ extension Importer.ChangeSetBuilder {
             b.status[i] = .unchanged
             // What the row gives otherwise than the archive's record: not updated, said (it was
             // "nothing to update": helper-188 M3).
-            if options.onDuplicate == .update, theirs.removed, !noteRemovedUnchanged.contains(theirs.id),
-               r.fields.contains(where: { key, input in
-                   guard key != "name", let spec = Schema.field(.contact, key: key), spec.type != .instant else { return false }
-                   if case .reference = spec.type { return false }
-                   if case .references = spec.type { return false }
-                   return (try? ChangeDraft.value(for: spec, input: input, now: options.now)) != theirs[number: spec.number]
-               }) {
+            // (A live one marked 已移除 in this archive's file, edited: said alike: helper-189 F5.)
+            if options.onDuplicate == .update, !noteRemovedUnchanged.contains(theirs.id), differs(theirs) {
                 noteRemovedUnchanged.insert(theirs.id)
-                updateWarnings.append(ImportProblem(
+                updateWarnings.append(theirs.removed ? ImportProblem(
                     table: table, line: r.line, column: header(r, "name"), value: name,
                     reason: "\(theirs.shortID) \(theirs.displayName) was removed: a removed person is not updated, and the row's other values are left out; to change them, bring the person back first (undo the removal)",
-                    reasonZH: "\(theirs.shortID) \(theirs.displayName)已移除，已移除的联系人不会被更新，本行中不同的内容将被忽略。如需修改，请先撤销移除该联系人的批次"))
+                    reasonZH: "\(theirs.shortID) \(theirs.displayName)已移除，已移除的联系人不会被更新，本行中不同的内容将被忽略。如需修改，请先撤销移除该联系人的批次")
+                    : ImportProblem(
+                    table: table, line: r.line, column: header(r, "name"), value: name,
+                    reason: "the row marks \(theirs.shortID) \(theirs.displayName) removed, which the archive's is not: an import removes no one, and the row is left out, its other values too; clear the mark to update the person",
+                    reasonZH: "本行把 \(theirs.shortID) \(theirs.displayName)标为已移除，但档案中此人未移除：导入不会移除联系人，本行（包括其中不同的内容）将被忽略。如需更新此人，请清空“已移除”一栏后再导入"))
             }
         } else {
             ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
