@@ -845,6 +845,18 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(live.stdout.contains("张伟在原档案中已移除，导入后将作为已移除的联系人单独保存；本档案中该客户另有同名联系人 R2 张伟"), live.stdout)
         let theirs = try sv(on: third, ["--lang", "zh", "project", "show", "项目一"]).stdout
         XCTAssertTrue(theirs.contains("，已移除）") && !theirs.contains("张伟（R2") && !theirs.contains("张伟（R3"), theirs)
+        // A handover imported in two goes (a project left out, then the whole file): the project
+        // names the removed person the first go added (helper-189 F3: it was refused).
+        let partial = dir.path("partial.json"), whole = dir.path("h.json")
+        var handover = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: whole))) as? [String: Any])
+        handover["projects"] = []
+        try JSONSerialization.data(withJSONObject: handover).write(to: URL(fileURLWithPath: partial))
+        let fourth = try newArchive("d.svault", owner: "赵六")
+        try sv(on: fourth, ["import", partial, "--yes"])
+        try sv(on: fourth, ["import", whole, "--yes", "--on-duplicate", "skip"])
+        let later = try sv(on: fourth, ["--lang", "zh", "project", "show", "项目一"]).stdout
+        XCTAssertTrue(later.contains("张伟（R") && later.contains("，已移除）"), later)
+        XCTAssertEqual(try sv(on: fourth, ["history", "--json"]).stdout.components(separatedBy: "\"operation\" : \"remove\"").count - 1, 1, "one removed 张伟, not two")
         // This archive's own file, the removed person's row edited: not updated, said (helper-188 M3).
         let editedJSON = dir.path("edited.json")
         try sv(["export", "--format", "json", "--out", editedJSON, "--force"])

@@ -358,6 +358,8 @@ extension Importer.ChangeSetBuilder {
                 theirs = e
             } else if let e = removedContact(customer: customer, name: name), !differs(e) {
                 theirs = e
+                // (Another's file: its new records may name them, as its first import did.)
+                if !ownIDs && !idsReadAsHere && e.removed { b.set.removedMayBeNamed.insert(e.id) }
             } else if case let live = archiveChildren(.contact, of: owner).byKey[Importer.personKey(name)] ?? [], !live.isEmpty {
                 let listed = live.map { "\($0.shortID) \($0.displayName)" }
                 updateWarnings.append(ImportProblem(

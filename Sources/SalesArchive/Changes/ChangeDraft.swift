@@ -55,6 +55,8 @@ public final class ChangeDraft {
     /// Whether dates may be a month and day alone (12月1日): a change typed in a command, not a
     /// file's (ChangeSet.plan).
     var readsDatesWithoutYear = false
+    /// `ChangeSet.removedMayBeNamed`: removed contacts a record may name anew (`kept`).
+    var removedMayBeNamed: Set<UInt64> = []
     /// Names of the draft's records, for lookups in constant time.
     var names = NameIndex()
 
@@ -798,10 +800,11 @@ extension ChangeDraft {
     /// The removed record of `target` that `text` names by its id (`R3`, or `李工（R3）` as
     /// `project show` shows it, the name its own), when `keeping` holds it; nil otherwise.
     func kept(_ target: EntityKind, _ text: String, _ keeping: [UInt64]) -> Entity? {
-        guard !keeping.isEmpty else { return nil }
+        guard !keeping.isEmpty || (target == .contact && !removedMayBeNamed.isEmpty) else { return nil }
         let written = Self.nameWithID(text, prefix: target.idPrefix)
         let id = (written?.id ?? text.trimmingCharacters(in: .whitespaces).uppercased())
-        guard id.hasPrefix(target.idPrefix), let n = UInt64(id.dropFirst(target.idPrefix.count)), keeping.contains(n),
+        guard id.hasPrefix(target.idPrefix), let n = UInt64(id.dropFirst(target.idPrefix.count)),
+              keeping.contains(n) || (target == .contact && removedMayBeNamed.contains(n)),
               let e = state.entityIncludingRemoved(target, n), e.removed else { return nil }
         if let name = written?.name, CompanyName.personKey(e["name"]?.text ?? "") != CompanyName.personKey(name) { return nil }
         return e

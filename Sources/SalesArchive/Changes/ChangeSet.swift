@@ -64,6 +64,11 @@ public struct ChangeSet: Sendable {
     public var label: String
     public var origin: ChangeBatch.Origin
     public private(set) var operations: [ChangeOperation] = []
+    /// Removed contacts the set's records may name anew, by id: those another salesperson's
+    /// export marks removed, matched to the ones an earlier import of it added (a new record of
+    /// a handover names them as its first import did: helper-189 F3). None otherwise: a removed
+    /// person is named anew by no record (RECORDS.md).
+    public var removedMayBeNamed: Set<UInt64> = []
 
     public init(label: String, origin: ChangeBatch.Origin = .cli) {
         self.label = label
@@ -168,6 +173,7 @@ extension CustomerArchive {
         draft.suggestsNames = set.origin == .cli && set.operations.count <= 10
         draft.readsDatesWithoutYear = set.origin == .cli
         draft.netsEdits = set.origin == .importFile
+        draft.removedMayBeNamed = set.removedMayBeNamed
         var results: [Int: Entity] = [:]
         var problems: [ChangePlan.Problem] = []
         for (i, operation) in set.operations.enumerated() {
