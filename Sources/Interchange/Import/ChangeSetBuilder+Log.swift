@@ -76,9 +76,9 @@ extension Importer.ChangeSetBuilder {
         return text
     }
 
-    /// The removed contact of `customer` named `name` (compared as people's names are, in
-    /// simplified characters), when there is one such and no live record of the name; nil for a
-    /// customer of the file.
+    /// The removed contact of `customer` that `name` names: by id (`R3`, `李工（R3）`) in a file
+    /// whose ids are this archive's, else by name (compared as people's names are, in simplified
+    /// characters; the latest of several); nil for a customer of the file.
     func removedContact(customer: String, name: String) -> Entity? {
         guard let owner = archiveID(customer) else { return nil }
         // (R3, as a JSON export and an export naming people who share a name write them: that
