@@ -276,7 +276,7 @@ extension Importer.ChangeSetBuilder {
         let description = r.field("description") ?? ""
         var complainant: String?
         if let given = r.refs["complainant"] {
-            let p = Self.removedShownPlain(given)  // (张伟（R2，已移除）, as complaint show shows one: helper-186 F5)
+            let p = ChangeDraft.removedShownPlain(given)  // (张伟（R2，已移除）, as complaint show shows one: helper-186 F5)
             complainant = childRef(.contact, customer: customer, name: p, reference: true)
             // (A complainant removed since, as an export names them: kept on their complaint,
             // refused on a new one: helper-185 F3 b.)

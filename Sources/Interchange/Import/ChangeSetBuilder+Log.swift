@@ -42,7 +42,7 @@ extension Importer.ChangeSetBuilder {
 
     func contactRefs(_ i: Int, _ r: Row, key: String, customer: String) -> String? {
         guard let given = r.refs[key] else { return nil }
-        let text = Self.removedShownPlain(given)
+        let text = ChangeDraft.removedShownPlain(given)
         var refs: [String] = []
         // (One person whose name has a comma, Smith, John, also in a list, Smith, John、王敏, as an
         // export writes it and the archive reads the field: it was Smith and John; 王敏 李雷
@@ -64,16 +64,6 @@ extension Importer.ChangeSetBuilder {
             refs.append(ref)
         }
         return refs.joined(separator: ",")
-    }
-
-    /// A removed person as `project show` and `complaint show` show one, 李工（R3，已移除）, as
-    /// 李工（R3）, which is then that person, as on the command line (`ChangeDraft.resolveList`).
-    static func removedShownPlain(_ text: String) -> String {
-        var text = text
-        for (shown, plain) in [("，已移除）", "）"), ("，已移除)", ")"), (", removed)", ")")] where text.contains(shown) {
-            text = text.replacingOccurrences(of: shown, with: plain)
-        }
-        return text
     }
 
     /// The removed contact of `customer` that `name` names: by id (`R3`, `李工（R3）`) in a file

@@ -827,6 +827,16 @@ extension ChangeDraft {
 
     /// `张总（R2）` or `张总(R2)` (an id of `prefix` in brackets after a name) as the name and
     /// the id; nil for any other text.
+    /// A removed person as `project show` and `complaint show` show one, 李工（R3，已移除）, as
+    /// 李工（R3）: the command line's lists and an import's references read it so.
+    package static func removedShownPlain(_ text: String) -> String {
+        var text = text
+        for (shown, plain) in [("，已移除）", "）"), ("，已移除)", ")"), (", removed)", ")")] where text.contains(shown) {
+            text = text.replacingOccurrences(of: shown, with: plain)
+        }
+        return text
+    }
+
     package static func nameWithID(_ text: String, prefix: String) -> (name: String, id: String)? {
         let t = text.trimmingCharacters(in: .whitespaces)
         guard t.hasSuffix("）") || t.hasSuffix(")"), let open = t.lastIndex(where: { $0 == "（" || $0 == "(" }) else { return nil }
@@ -947,10 +957,7 @@ extension ChangeDraft {
         }
         // A removed person as `project show` shows one, 李工（R3，已移除）: read as 李工（R3）, which
         // is then said removed (its ，inside the brackets split the list: helper-185 F4).
-        var text = text
-        for (shown, plain) in [("，已移除）", "）"), ("，已移除)", ")"), (", removed)", ")")] where text.contains(shown) {
-            text = text.replacingOccurrences(of: shown, with: plain)
-        }
+        let text = Self.removedShownPlain(text)
         let names = Self.peopleNamed(text) { whole in
             (try? find(whole)).map { CompanyName.personKey($0["name"]?.text ?? "") == CompanyName.personKey(whole) } ?? false
         }
