@@ -502,6 +502,40 @@ final class ChangeSetTests: XCTestCase {
         }
     }
 
+    /// A contact a project names, removed, brought back by an undo, and that undo undone: the
+    /// project keeps naming the removed person, as after the first removal (the undo was refused:
+    /// the project "still refers" to them). A person named anew after coming back still stops it.
+    func testUndoingAContactsComebackLeavesTheRecordsThatNamedThem() throws {
+        let a = try open()
+        try a.addCustomer(name: "甲公司", now: day(0))
+        let person = try a.addContact(customer: "甲公司", name: "张伟", now: day(0))
+        try a.addProject(customer: "甲公司", name: "园区", fields: [("decisionMakers", "张伟")], now: day(0))
+        try a.remove(.contact, "张伟", now: day(0))
+        let removal = a.vault.header.recordCount - 1
+        let back = try a.undo(batch: removal, now: day(1))
+        try a.undo(batch: back.batch, now: day(1))
+        XCTAssertTrue(a.state.entityIncludingRemoved(.contact, person.id)?.removed ?? false)
+        XCTAssertEqual(try a.resolve(.project, "园区")["decisionMakers"]?.refs, [person.id])
+        // Brought back by a change set (what an import does), then named by a new project: the
+        // undo of the comeback is refused, naming the later batch.
+        var set = ChangeSet(label: "import f.xlsx", origin: .importFile)
+        set.append(.restoreContact(person.shortID, reason: "根据导入文件“f.xlsx”恢复"))
+        let restored = try a.commit(try a.plan(set, now: day(2)))
+        XCTAssertFalse(try a.resolve(.contact, person.shortID).removed)
+        try a.addProject(customer: "甲公司", name: "二期", fields: [("decisionMakers", "张伟")], now: day(2))
+        XCTAssertThrowsError(try a.undo(batch: restored.batch, now: day(3))) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reason.contains("refers to R\(person.id)") ?? false, "\(error)")
+        }
+        // Not removed, or a live namesake: refused.
+        var again = ChangeSet(label: "import f.xlsx", origin: .importFile)
+        again.append(.restoreContact(person.shortID))
+        XCTAssertFalse(try a.plan(again, now: day(3)).isValid)
+        try a.remove(.contact, person.shortID, now: day(3))
+        try a.addContact(customer: "甲公司", name: "张伟", now: day(3))
+        let clash = try a.plan(again, now: day(3))
+        XCTAssertEqual(clash.problems.first?.error.reasonZH?.contains("已有同名联系人"), true, "\(clash.problems)")
+    }
+
     func testNamesAreBoundedReferencesDedupedAndListingsStable() throws {
         let a = try open()
         XCTAssertThrowsError(try a.addCustomer(name: String(repeating: "x", count: 1025), now: day(0)))

@@ -919,6 +919,59 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(byID.stdout.contains("联系人“张伟”（R2）已从档案中移除，不能再填为决策人"), byID.stdout)
     }
 
+    /// A person removed, handed over (the successor's archive adds them removed), then brought
+    /// back by the first salesperson and exported again: the successor's import takes the row
+    /// for the removed person, refused as a duplicate, skipped (they stay removed) or, with
+    /// --on-duplicate update, brought back with the records naming them; undone, removed again
+    /// (helper-189 F4: a second, live 张伟 was added beside the removed one, the records still
+    /// naming the first, and the update refused the complaint's 投诉人 as changed).
+    func testAPersonBroughtBackAfterAHandoverComesBackInTheSuccessorsArchive() throws {
+        try sv(["customer", "add", "甲公司"])
+        try sv(["contact", "add", "甲公司", "张伟", "--set", "职务=经理"])
+        try sv(["contact", "add", "甲公司", "王敏"])
+        try sv(["project", "add", "甲公司", "园区网络", "--decision-makers", "张伟,王敏"])
+        try sv(["complaint", "file", "甲公司", "--about", "售后部", "--description", "迟到", "--complainant", "张伟"])
+        let removed = try sv(["contact", "remove", "张伟", "--reason", "离职"]).stdout
+        let removal = try XCTUnwrap(removed.range(of: #"(?<=undo )B\d+"#, options: .regularExpression).map { String(removed[$0]) }, removed)
+        let first = dir.path("f1.xlsx"), second = dir.path("f2.xlsx")
+        try sv(["export", "--out", first])
+        let successor = try newArchive("b.svault", owner: "李娜")
+        try sv(on: successor, ["import", first, "--yes"])
+        let shown = try sv(on: successor, ["--lang", "zh", "project", "show", "园区网络"]).stdout
+        let removedID = try XCTUnwrap(shown.range(of: #"(?<=张伟（)R\d+(?=，已移除）)"#, options: .regularExpression).map { String(shown[$0]) }, shown)
+        // Brought back where they were, and exported again.
+        try sv(["undo", removal])
+        try sv(["export", "--out", second])
+        let held = try bytes(successor)
+        // Refused by default, saying what each choice does.
+        let refused = try sv(on: successor, ["--lang", "zh", "import", second, "--yes"], expect: nil)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stdout.contains("档案中已有此人（R"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("但已移除，文件中此人未移除。如要按文件恢复此人，请加 --on-duplicate update；如仍保持移除，请加 --on-duplicate skip"), refused.stdout)
+        XCTAssertEqual(try bytes(successor), held)
+        // Skipped: nothing changes, no second 张伟.
+        let skipped = try sv(on: successor, ["--lang", "zh", "import", second, "--yes", "--on-duplicate", "skip"])
+        XCTAssertTrue(skipped.stdout.contains("无需导入"), skipped.stdout)
+        XCTAssertEqual(try bytes(successor), held)
+        // Updated: the same person back, the records naming them as before.
+        let updated = try sv(on: successor, ["--lang", "zh", "import", second, "--yes", "--on-duplicate", "update"])
+        XCTAssertTrue(updated.stdout.contains("已从本档案中移除，文件中此人未移除：导入后将恢复此人"), updated.stdout)
+        XCTAssertFalse(updated.stdout.contains("问题"), updated.stdout)
+        let people = try sv(on: successor, ["contact", "list", "--json"]).stdout
+        XCTAssertEqual(people.components(separatedBy: "张伟").count - 1, 1, people)
+        let project = try sv(on: successor, ["--lang", "zh", "project", "show", "园区网络"]).stdout
+        XCTAssertTrue(project.contains("张伟（\(removedID)）"), project)
+        XCTAssertTrue(try sv(on: successor, ["--lang", "zh", "history"]).stdout.contains("根据导入文件“f2.xlsx”恢复"))
+        // Undone: removed again, the records keep them (a record naming them did not stop the undo).
+        let batch = try XCTUnwrap(updated.stdout.range(of: #"undo B\d+"#, options: .regularExpression).map { String(updated.stdout[$0].dropFirst(5)) })
+        try sv(on: successor, ["undo", batch])
+        XCTAssertFalse(try sv(on: successor, ["contact", "list", "--json"]).stdout.contains("张伟"))
+        XCTAssertTrue(try sv(on: successor, ["--lang", "zh", "project", "show", "园区网络"]).stdout.contains("，已移除）"))
+        // In English too.
+        let en = try sv(on: successor, ["--lang", "en", "import", second, "--dry-run", "--on-duplicate", "update"])
+        XCTAssertTrue(en.stdout.contains("was removed from this archive and the file has them live: they are brought back"), en.stdout)
+    }
+
     /// Two people of one name at a customer, one removed and one live, then both removed: an
     /// unchanged export imports back, each record keeping its own (helper-186 F3, F4: one was
     /// taken for the other, or neither found).

@@ -309,6 +309,11 @@ extension Importer.ChangeSetBuilder {
             guard let settled = settle(i, r, .contact, match, value: name, customer: customer) else { return }
             ref = settled
             if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated; b.updateTargets[i] = ref }
+        } else if own == nil, let gone = removedContact(customer: customer, name: name), gone.removed, let owner = gone["customer"]?.ref,
+                  archiveChildren(.contact, of: owner).byKey[Importer.personKey(gone["name"]?.text ?? "")]?.isEmpty ?? true,
+                  !rowDiffers(r, from: gone) {
+            guard let settled = planRestoredContact(i, r, gone, name: name) else { return }
+            ref = settled
         } else {
             sayNamesake(r, customer: customer, name: name, column: header(r, "name"))
             ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
@@ -321,6 +326,56 @@ extension Importer.ChangeSetBuilder {
         registerSourceID(r, ref)
     }
 
+    /// Whether contact row `r`'s values, as the archive reads them, are other than record `e`'s:
+    /// a field either gives that the other does not, or gives otherwise (not the name,
+    /// references, times, or a secret field an export leaves out).
+    func rowDiffers(_ r: Row, from e: Entity) -> Bool {
+        var given: [Int: FieldValue?] = [:]
+        for (key, input) in r.fields {
+            guard let spec = Schema.field(.contact, key: key) else { continue }
+            given[Int(spec.number)] = try? ChangeDraft.value(for: spec, input: input, now: options.now)
+        }
+        for spec in Schema.fields(.contact) where spec.key != "name" && spec.key != "customer" && spec.type != .instant && spec.sensitivity != .secret {
+            if case .reference = spec.type { continue }
+            if case .references = spec.type { continue }
+            if (given[Int(spec.number)] ?? nil) != e[number: spec.number] { return true }
+        }
+        return false
+    }
+
+    /// A live contact row of a person this archive has removed, every value the row gives
+    /// theirs (helper-189 F4: another salesperson brought a person back after a handover, and
+    /// their new export added a second, live one beside the removed one, the records still
+    /// naming the first). A duplicate of that person: refused, skipped (they stay removed; the
+    /// file's records may name them, as a handover's do), or, with `--on-duplicate update`,
+    /// brought back (`ChangeOperation.restoreContact`), said in a warning. The record the row
+    /// stands for; nil when refused.
+    func planRestoredContact(_ i: Int, _ r: Row, _ gone: Entity, name: String) -> String? {
+        let table = tables[r.mapped].table.name
+        let label = "\(gone.shortID) \(gone.displayName)"
+        switch options.onDuplicate {
+        case .refuse:
+            _ = duplicateHint(i)
+            refuse(i, header(r, "name"), name,
+                   "the archive has this person, \(label), removed, where the file has them live: to bring them back, import with --on-duplicate update; to leave them removed, with --on-duplicate skip",
+                   "档案中已有此人（\(label)），但已移除，文件中此人未移除。如要按文件恢复此人，请加 --on-duplicate update；如仍保持移除，请加 --on-duplicate skip")
+            return nil
+        case .skip:
+            b.status[i] = .duplicate
+        case .update:
+            _ = add(.restoreContact(gone.shortID, reason: "根据导入文件“\(source.fileName)”恢复"), row: i)
+            b.status[i] = .updated
+            b.updateTargets[i] = gone.shortID
+            updateWarnings.append(ImportProblem(
+                table: table, line: r.line, column: header(r, "name"), value: name,
+                reason: "\(label) was removed from this archive and the file has them live: they are brought back, with the records that name them. If they should stay removed, import with --on-duplicate skip, or delete the row",
+                reasonZH: "\(label)已从本档案中移除，文件中此人未移除：导入后将恢复此人（原来关联的记录一并恢复关联）。如应保持移除，请改用 --on-duplicate skip，或删去本行"))
+        }
+        // (Another's file: its new records may name them, as its first import did.)
+        if !ownIDs && !idsReadAsHere { b.set.removedMayBeNamed.insert(gone.id) }
+        return gone.shortID
+    }
+
     /// A contact row the file marks removed (已移除: an export lists so a removed person its
     /// records name, INTERCHANGE.md §6.1). In an export of this archive, that person, removed or
     /// not (an import removes no one): unchanged. Otherwise (another salesperson's export, a
@@ -329,22 +384,7 @@ extension Importer.ChangeSetBuilder {
     func planRemovedContact(_ i: Int, _ r: Row, customer: String, name: String, pkey: String) {
         var theirs: Entity?
         let table = tables[r.mapped].table.name
-        // Whether the row's values, as the archive reads them, are other than a record's: a field
-        // either gives that the other does not, or gives otherwise (not the name, references,
-        // times, or a secret field an export leaves out).
-        func differs(_ e: Entity) -> Bool {
-            var given: [Int: FieldValue?] = [:]
-            for (key, input) in r.fields {
-                guard let spec = Schema.field(.contact, key: key) else { continue }
-                given[Int(spec.number)] = try? ChangeDraft.value(for: spec, input: input, now: options.now)
-            }
-            for spec in Schema.fields(.contact) where spec.key != "name" && spec.key != "customer" && spec.type != .instant && spec.sensitivity != .secret {
-                if case .reference = spec.type { continue }
-                if case .references = spec.type { continue }
-                if (given[Int(spec.number)] ?? nil) != e[number: spec.number] { return true }
-            }
-            return false
-        }
+        func differs(_ e: Entity) -> Bool { rowDiffers(r, from: e) }
         if let owner = archiveID(customer) {
             // By its id in this archive's file; else the customer's removed person of that name
             // whose every value the row gives is theirs (a handover imported twice, or the

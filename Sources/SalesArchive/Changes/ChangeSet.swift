@@ -13,6 +13,9 @@ public enum ChangeOperation: Sendable {
     /// A record removed from view (its history stays), with an optional reason; a customer with
     /// its contacts, projects, log entries and closed complaints (RECORDS.md §4).
     case remove(EntityKind, String, reason: String = "")
+    /// A removed contact brought back, by id (`R3`), with an optional reason (an import of a
+    /// file that has them live: INTERCHANGE.md §6).
+    case restoreContact(String, reason: String = "")
     case addContact(customer: String, name: String, fields: [(String, String)])
     case logActivity(LogEntry)
     case addProject(customer: String, name: String, fields: [(String, String)])
@@ -135,6 +138,7 @@ extension ChangeDraft {
             return try setGrade(query, to: grade, reason: reason, result: result, problem: problem, now: now)
         case let .noteGrade(query, result, problem, change): return try noteGrade(query, result: result, problem: problem, change: change, now: now)
         case let .remove(kind, query, reason): return try remove(kind, query, reason: reason, now: now)
+        case let .restoreContact(query, reason): return try restoreContact(query, reason: reason, now: now)
         case let .addContact(customer, name, fields): return try addContact(customer: customer, name: name, fields: fields, now: now)
         case let .logActivity(l):
             return try logActivity(customer: l.customer, type: l.type, summary: l.summary, at: l.at, contacts: l.contacts, project: l.project,

@@ -212,6 +212,35 @@ extension ChangeDraft {
         return e
     }
 
+    /// Brings back a removed contact (`R3`, its id; its history and the records naming it as
+    /// they were), with an optional reason: what an import does with a person another
+    /// salesperson's file has live, whom an earlier import of theirs added as removed
+    /// (INTERCHANGE.md §6). Its customer must be live, and no live contact of the customer may
+    /// have its name (two people of one name would then be one customer's: the import adds
+    /// such a row as a new person instead).
+    func restoreContact(_ query: String, reason: String = "", now: Int64) throws -> Entity {
+        let q = query.trimmedSpaces
+        guard q.hasPrefix(EntityKind.contact.idPrefix), let n = UInt64(q.dropFirst(EntityKind.contact.idPrefix.count)),
+              let e = state.entityIncludingRemoved(.contact, n) else {
+            throw ArchiveError(.notFound, "no contact \(q) in the archive", zh: "档案中没有联系人 \(q)")
+        }
+        guard e.removed else {
+            throw ArchiveError(.invalidTransition, "\(e.shortID) \(e.displayName) is not removed", zh: "联系人 \(e.shortID) \(e.displayName)未被移除，无需恢复")
+        }
+        guard let owner = e["customer"]?.ref, let customer = state.entity(.customer, owner) else {
+            throw ArchiveError(.invalidTransition, "\(e.shortID) \(e.displayName) belongs to a removed customer; bring the customer back first (undo its removal)",
+                               zh: "联系人 \(e.shortID) \(e.displayName)所属的客户已移除，请先撤销移除该客户的批次")
+        }
+        let key = CompanyName.personKey(e["name"]?.text ?? "")
+        if let live = state.children(.contact, ofCustomer: owner).first(where: { CompanyName.personKey($0["name"]?.text ?? "") == key }) {
+            throw ArchiveError(.invalidTransition, "\(customer.displayName) has a live contact of that name, \(live.shortID) \(live.displayName)",
+                               zh: "客户\(customer.displayName)已有同名联系人 \(live.shortID) \(live.displayName)，不能再恢复 \(e.shortID)")
+        }
+        let why = reason.trimmedWhitespace
+        try commit([ChangeEvent(.restore, .contact, e.id, why.isEmpty ? [] : [FieldChange(field: Schema.reasonField, old: nil, new: .text(why))])], now: now)
+        return state.entity(.contact, e.id) ?? e
+    }
+
     @discardableResult
     func addContact(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         let c = try resolve(.customer, customer)

@@ -89,7 +89,7 @@ extension CustomerArchive {
         try checkNothingLaterTouches(target, later: later)
         let inverse = Self.inverse(of: target.events, name: name)
         guard !inverse.isEmpty else { throw ArchiveError(.invalidValue, "\(name) changed nothing", zh: "批次 \(name) 没有实际更改，无需撤销") }
-        let after = try checkRules(after: inverse, name: name)
+        let after = try checkRules(after: inverse, name: name, restoredContacts: Set(target.events.lazy.filter { $0.kind == .contact && $0.operation == .restore }.map(\.id)))
         return inverse + Self.logDates(following: inverse, before: state, after: after)
     }
 
@@ -242,8 +242,12 @@ extension CustomerArchive {
 
     /// The state after the undo must obey RECORDS.md §3 like any change: a complaint's steps in
     /// order, customer names unique, no live record referring to a record the undo removes.
-    /// Returns the state after the inverse.
-    private func checkRules(after inverse: [ChangeEvent], name: String) throws -> ArchiveState {
+    /// Returns the state after the inverse. `restoredContacts`: contacts the batch brought back,
+    /// which the undo removes again; the records that named them before it still may (a removed
+    /// person is kept where named), and a later batch naming them anew is refused before this
+    /// (`checkNothingLaterTouches`). (Undoing an import that brought back a person, or the undo
+    /// of a contact's removal, was refused: a record named them.)
+    private func checkRules(after inverse: [ChangeEvent], name: String, restoredContacts: Set<UInt64> = []) throws -> ArchiveState {
         var after = state
         let batch = ChangeBatch(at: 0, actor: actor, events: inverse)
         try after.check(batch)
@@ -264,7 +268,7 @@ extension CustomerArchive {
         let codeRuleFields: Set<UInt8> = [Schema.number(.customer, "code"), Schema.number(.customer, "name"), Schema.number(.customer, "shortName"),
                                           Schema.number(.customer, "aliases")]
         for e in inverse {
-            if e.operation == .remove { removed.insert(e.id) }
+            if e.operation == .remove, !(e.kind == .contact && restoredContacts.contains(e.id)) { removed.insert(e.id) }
             guard let entity = after.entity(e.kind, e.id) else { continue }
             // A record brought back (or moved) under a customer removed meanwhile would be listed
             // and exported under a customer no list shows (helper-103: a contact's removal undone
