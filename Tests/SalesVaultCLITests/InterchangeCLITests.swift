@@ -827,7 +827,11 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
             try sv(["import", again, "--yes", "--on-duplicate", "skip"])
             XCTAssertEqual(try bytes(archive), here, format)
             if format == "xlsx" {
-                // Undone: nothing left, and no note of a person "brought back" (helper-188 M2).
+                // Undone: nothing left, and no note of a person "brought back" (helper-188 M2);
+                // the preview says the person removed, not also 恢复 (helper-189).
+                let preview = try sv(on: successor, ["--lang", "zh", "undo", try batchID(in: r.stdout), "--dry-run"]).stdout
+                XCTAssertTrue(preview.contains("移除") && preview.contains("张伟"), preview)
+                XCTAssertFalse(preview.contains("恢复"), preview)
                 let undone = try sv(on: successor, ["--lang", "zh", "undo", try batchID(in: r.stdout)])
                 XCTAssertFalse(undone.stderr.contains("注意"), undone.stderr)
                 XCTAssertEqual(try sv(on: successor, ["contact", "list", "--json"]).stdout.filter { !$0.isWhitespace }, "[]")
@@ -871,6 +875,9 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let kept = try sv(["--lang", "zh", "import", editedJSON, "--on-duplicate", "update", "--yes"])
         XCTAssertTrue(kept.stdout.contains("R2 张伟已移除，已移除的联系人不会被更新"), kept.stdout)
         XCTAssertTrue(kept.stdout.contains("把 R3 李雷标为已移除，但档案中此人未移除"), kept.stdout)
+        // Nothing imported, and not said to be as the file has it (helper-189).
+        XCTAssertTrue(kept.stdout.contains("无需更新：除上面提醒中说明不导入的内容外，档案中的记录与文件内容一致。"), kept.stdout)
+        XCTAssertFalse(kept.stdout.contains("档案中的记录与文件内容完全一致"), kept.stdout)
         // As the shows show them, or by id (helper-186 F1, F5): the same person, nothing changed.
         let shownForms = dir.path("shown.csv")
         try "客户,受理时间,被投诉人/部门,投诉内容,投诉人\n甲公司,\(try complaintReceived()),售后部,上门迟到,张伟（R2，已移除）\n".write(toFile: shownForms, atomically: true, encoding: .utf8)
@@ -917,6 +924,31 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let byID = try sv(["--lang", "zh", "import", projectByID, "--yes"], expect: nil)
         XCTAssertNotEqual(byID.status, 0)
         XCTAssertTrue(byID.stdout.contains("联系人“张伟”（R2）已从档案中移除，不能再填为决策人"), byID.stdout)
+    }
+
+    /// `import --kind` takes one kind, or `all` for every sheet (helper-189 F9: of two, only the
+    /// last was imported without a word; `all` imported the customers alone).
+    func testAnImportTakesOneKindOrAll() throws {
+        try sv(["customer", "add", "甲公司"])
+        try sv(["contact", "add", "甲公司", "张伟"])
+        try sv(["log", "add", "甲公司", "call", "谈价格", "--with", "张伟"])
+        let book = dir.path("all.xlsx")
+        try sv(["export", "--out", book])
+        let other = try newArchive("b.svault", owner: "李娜")
+        let held = try bytes(other)
+        let zh = try sv(on: other, ["--lang", "zh", "import", book, "--kind", "customers", "--kind", "contacts", "--yes"], expect: nil)
+        XCTAssertEqual(zh.status, 64, zh.stderr)
+        XCTAssertTrue(zh.stderr.contains("导入时 --kind 只能指定一种数据（现为 customers、contacts）。如需一次导入工作簿中的各类数据，请去掉 --kind"), zh.stderr)
+        XCTAssertFalse(zh.stderr.contains("密码"), "refused before the password is asked: \(zh.stderr)")
+        let en = try sv(on: other, ["--lang", "en", "import", book, "--kind", "log", "--kind", "contacts", "--yes"], expect: nil)
+        XCTAssertEqual(en.status, 64, en.stderr)
+        XCTAssertTrue(en.stderr.contains("an import takes one --kind (given: log, contacts)"), en.stderr)
+        XCTAssertEqual(try bytes(other), held)
+        // The same kind twice is one; `all` is every sheet.
+        try sv(on: other, ["import", book, "--kind", "customers", "--kind", "客户", "--dry-run"])
+        try sv(on: other, ["import", book, "--kind", "all", "--yes"])
+        XCTAssertTrue(try sv(on: other, ["log", "list", "--json"]).stdout.contains("谈价格"))
+        XCTAssertTrue(try sv(on: other, ["contact", "list", "--json"]).stdout.contains("张伟"))
     }
 
     /// A person removed, handed over (the successor's archive adds them removed), then brought

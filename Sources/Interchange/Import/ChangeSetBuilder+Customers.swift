@@ -417,6 +417,7 @@ extension Importer.ChangeSetBuilder {
             // (A live one marked 已移除 in this archive's file, edited: said alike: helper-189 F5.)
             if options.onDuplicate == .update, !noteRemovedUnchanged.contains(theirs.id), differs(theirs) {
                 noteRemovedUnchanged.insert(theirs.id)
+                b.valuesLeftOut += 1
                 updateWarnings.append(theirs.removed ? ImportProblem(
                     table: table, line: r.line, column: header(r, "name"), value: name,
                     reason: "\(theirs.shortID) \(theirs.displayName) was removed: a removed person is not updated, and the row's other values are left out; to change them, bring the person back first (undo the removal)",

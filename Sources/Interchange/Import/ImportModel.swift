@@ -224,6 +224,10 @@ public struct ImportPreview {
     public internal(set) var refused: [Refused] = []
     /// Rows refused only because they duplicate a record (the CLI then says how to skip or update).
     public internal(set) var duplicatesRefused = 0
+    /// Rows counted unchanged whose other values were left out, each said in a warning (a
+    /// removed person's row, which updates no one): the CLI does not then say that the archive
+    /// is as the file has it (it did: helper-189).
+    public internal(set) var valuesLeftOut = 0
     /// Of those, the rows `--on-duplicate update` would refuse too, with why (a number several
     /// archive customers share, two rows of one log entry…): the CLI does not offer `update`
     /// for them (it did: helper-164).

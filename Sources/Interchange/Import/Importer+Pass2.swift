@@ -63,6 +63,8 @@ extension Importer {
         var status = RowStatuses()
         var warnings: [ImportProblem] = []
         var duplicatesRefused = 0
+        /// `ImportPreview.valuesLeftOut`.
+        var valuesLeftOut = 0
         /// The rows refused as duplicates (`duplicatesRefused`).
         var duplicateRows = Set<Int>()
         /// The customer rows that several archive customers could be (`standsForNone`), and the

@@ -151,6 +151,7 @@ public final class Importer {
         // The preview: counts by kind and status, problems in file order.
         preview.problems += tables.flatMap(\.problems)  // whole-table problems first
         preview.duplicatesRefused = built.duplicatesRefused
+        preview.valuesLeftOut = built.valuesLeftOut
         preview.namingUnclearCustomer = namingUnclear.count
         if let updateRefuses {
             preview.duplicatesUpdateRefuses = built.duplicateRows.sorted().compactMap { updateRefuses[$0]?.first }

@@ -71,8 +71,8 @@ struct Import: ArchiveCommand {
     var workbookPasswordFile: String?
     @Option(help: ArgumentHelp("The text file's encoding (utf-8, utf-8-bom, utf-16le, utf-16be, gb18030/gbk); default: detected.", valueName: "name"))
     var encoding: String?
-    @Option(help: ArgumentHelp("What a CSV file holds when its headers do not say it; in a workbook, import only the sheets of this kind: customers, contacts, projects, log, complaints.", valueName: "kind"))
-    var kind: String?
+    @Option(help: ArgumentHelp("What a CSV file holds when its headers do not say it; in a workbook, import only the sheets of this kind: customers, contacts, projects, log, complaints (all: every sheet, as without it).", valueName: "kind"))
+    var kind: [String] = []
     @Option(help: ArgumentHelp("A file of `header = field` lines for columns not recognised.", valueName: "file")) var mapping: String?
     @Option(help: "A row already in the archive or earlier in the file: refuse (default), skip, or update the existing record.")
     var onDuplicate: ImportOptions.OnDuplicate = .refuse
@@ -99,6 +99,21 @@ struct Import: ArchiveCommand {
         // (An empty name was ignored when no row was refused, and "Cannot write :" when one was.)
         try OutputOption.check(rejects, option: "--rejects", example: "未导入.csv")
         try OutputOption.check(out, option: "--out", example: "导入模板.\((format ?? .xlsx).rawValue)")
+        _ = try importKind(kind)
+    }
+
+    /// The one kind `--kind` asks an import for; nil for none or `all` (every sheet). Several
+    /// are refused (`validate`, before the password is asked): only the last was imported,
+    /// without a word (helper-189 F9), and `all` was read as customers.
+    func importKind(_ given: [String]) throws -> ImportKind? {
+        guard !given.isEmpty, !given.contains(where: { $0.lowercased() == "all" || $0 == "全部" }) else { return nil }
+        let chosen = try kinds(given)
+        guard chosen.count == 1 else {
+            let listed = chosen.map(\.rawValue)
+            throw ValidationError(L("an import takes one --kind (given: \(listed.joined(separator: ", "))); leave --kind out to import every sheet of a workbook in one go, or import one kind at a time",
+                                    "导入时 --kind 只能指定一种数据（现为 \(listed.joined(separator: "、"))）。如需一次导入工作簿中的各类数据，请去掉 --kind；或每次指定一种，分次导入").text)
+        }
+        return chosen[0]
     }
 
     func execute() throws {
@@ -182,7 +197,7 @@ struct Import: ArchiveCommand {
         opts.onDuplicate = onDuplicate
         opts.onlyValid = onlyValid
         opts.dayOrder = dateFormat.flatMap(ImportOptions.DayOrder.init(name:))
-        if let kind { opts.kind = try kinds([kind]).first }
+        opts.kind = try importKind(kind)
         // (SalesVault's own JSON uses no mapping: not read, so nothing in it stops the import.)
         if let mapping { opts.mapping = source.format == .json ? .notRead : try ColumnMapping(contentsOf: mapping) }
         let importer = Importer(archive: context.archive, options: opts)
@@ -229,7 +244,10 @@ struct Import: ArchiveCommand {
                 return
             }
             if preview.total.new + preview.total.updated == 0 && preview.problems.isEmpty {
-                if preview.total.duplicate == 0 && preview.total.unchanged > 0 {
+                if preview.total.duplicate == 0 && preview.total.unchanged > 0 && preview.valuesLeftOut > 0 {
+                    Terminal.print(L("Nothing to update: but for the values the notes above say are left out, the archive's records are as the file has them.",
+                                     "无需更新：除上面提醒中说明不导入的内容外，档案中的记录与文件内容一致。"))
+                } else if preview.total.duplicate == 0 && preview.total.unchanged > 0 {
                     Terminal.print(L("Nothing to update: the archive's records are already as the file has them.", "无需更新：档案中的记录与文件内容完全一致。"))
                 } else if preview.total.duplicate + preview.total.unchanged > 0 {
                     Terminal.print(L("Nothing to import: every row is already in the archive.", "无需导入：文件中的记录在档案中均已存在。"))

@@ -48,8 +48,13 @@ struct Undo: ArchiveCommand {
             if dryRun {
                 let ops: [ChangeEvent.Operation: String] = z ? [.create: "新增", .update: "修改", .remove: "移除", .restore: "恢复"]
                     : [.create: "add", .update: "change", .remove: "remove", .restore: "restore"]
+                // (A record the undo brings back and removes again, as an import's person added
+                // and removed in one batch: said removed, not also 恢复: helper-189.)
+                let removedAfter = Dictionary(events.enumerated().filter { $0.element.operation == .remove }.map { ("\($0.element.kind)\($0.element.id)", $0.offset) },
+                                              uniquingKeysWith: max)
                 Render.table(z ? ["操作", "记录", "字段", "当前值 → 撤销后"] : ["", "record", "field", "now → after undo"],
-                             events.flatMap { e -> [[String]] in
+                             events.enumerated().filter { i, e in !(e.operation == .restore && (removedAfter["\(e.kind)\(e.id)"] ?? -1) > i) }.map(\.element)
+                                 .flatMap { e -> [[String]] in
                                  let name = archive.state.entities(e.kind, e.id).map { "\($0.shortID) \($0.displayName)" } ?? "\(e.kind.idPrefix)\(e.id)"
                                  let changes = e.changes.compactMap { c -> (FieldSpec, FieldChange)? in
                                      guard let spec = Schema.field(e.kind, number: c.field), includeSecret || spec.sensitivity != .secret else { return nil }
