@@ -926,6 +926,38 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(byID.stdout.contains("联系人“张伟”（R2）已从档案中移除，不能再填为决策人"), byID.stdout)
     }
 
+    /// The 已移除 mark is a flag: `"removed": []` was read as empty, a live person (helper-189
+    /// F8); the refusal says what may be written, 否 and false too.
+    func testTheRemovedMarkIsAFlagOrRefused() throws {
+        try sv(["customer", "add", "甲公司"])
+        try sv(["contact", "add", "甲公司", "张伟"])
+        try sv(["project", "add", "甲公司", "项目一", "--decision-makers", "张伟"])
+        try sv(["contact", "remove", "张伟", "--reason", "离职"])
+        let out = dir.path("h.json")
+        try sv(["export", "--format", "json", "--out", out])
+        let file = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
+        func with(_ mark: Any) throws -> String {
+            var edited = file
+            edited["contacts"] = (file["contacts"] as? [[String: Any]])?.map { c in var c = c; c["removed"] = mark; return c }
+            let path = dir.path("g.json")
+            try JSONSerialization.data(withJSONObject: edited).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        for (mark, live) in [([] as Any, nil as Bool?), ([String: Any]() as Any, nil), ("否" as Any, true), (false as Any, true), (true as Any, false), ("是" as Any, false)] {
+            let other = try newArchive("b-\(UUID().uuidString.prefix(6)).svault", owner: "李娜")
+            let held = try bytes(other)
+            let r = try sv(on: other, ["--lang", "zh", "import", try with(mark), "--yes"], expect: nil)
+            guard let live else {
+                XCTAssertNotEqual(r.status, 0, "\(mark): \(r.stdout)")
+                XCTAssertTrue(r.stdout.contains("此列只能填“是”（该联系人已在原档案中移除），或填“否”、留空（未移除）；JSON 文件中填 true 或 false"), "\(mark): \(r.stdout)")
+                XCTAssertEqual(try bytes(other), held)
+                continue
+            }
+            XCTAssertEqual(r.status, 0, "\(mark): \(r.stdout)")
+            XCTAssertEqual(try sv(on: other, ["contact", "list", "--json"]).stdout.contains("张伟"), live, "\(mark)")
+        }
+    }
+
     /// `import --kind` takes one kind, or `all` for every sheet (helper-189 F9: of two, only the
     /// last was imported without a word; `all` imported the customers alone).
     func testAnImportTakesOneKindOrAll() throws {

@@ -113,7 +113,15 @@ enum JSONExport {
             // the preview); the values are looked up by key.
             var rows = [TableRow(line: 0, cells: (["记录号"] + specs.map(\.zh) + extra).map { .text($0) })]
             for (i, record) in records.enumerated() {
-                rows.append(TableRow(line: i + 1, cells: (keys + extra).map { cell(record[$0]) }))
+                // (`"removed": []` read as an empty cell, a live person: a list or an object there
+                // is written as JSON writes it, and refused as no flag: helper-189 F8.)
+                rows.append(TableRow(line: i + 1, cells: (keys + extra).map { key in
+                    if key == "removed", let v = record[key], v is [Any] || v is [String: Any],
+                       let data = try? JSONSerialization.data(withJSONObject: v, options: [.sortedKeys, .withoutEscapingSlashes]) {
+                        return .text(String(decoding: data, as: UTF8.self))
+                    }
+                    return cell(record[key])
+                }))
             }
             tables.append(Table(name: kind.sheetName(zh: true), rows: rows))
         }

@@ -330,8 +330,8 @@ extension Importer {
                     case "是", "yes", "y", "true", "1", "√", "已移除", "removed": row.refs["removed"] = "1"
                     case "", "否", "no", "n", "false", "0", "×": break
                     default:
-                        problem("write 是 (yes) for a person removed in the archive the file came from, or leave it empty",
-                                "此列只能填“是”（该联系人已在原档案中移除）或留空")
+                        problem("write 是 (yes) for a person removed in the archive the file came from; 否 (no) or nothing for one who is not (in JSON, true or false)",
+                                "此列只能填“是”（该联系人已在原档案中移除），或填“否”、留空（未移除）；JSON 文件中填 true 或 false")
                     }
                 case .field(let key):
                     let spec = specs[c]!  // mapped columns name fields of their kind
