@@ -849,6 +849,12 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(live.stdout.contains("张伟在原档案中已移除，导入后将作为已移除的联系人单独保存；本档案中该客户另有同名联系人 R2 张伟"), live.stdout)
         let theirs = try sv(on: third, ["--lang", "zh", "project", "show", "项目一"]).stdout
         XCTAssertTrue(theirs.contains("，已移除）") && !theirs.contains("张伟（R2") && !theirs.contains("张伟（R3"), theirs)
+        // A live 張偉, written in traditional characters: said alike (helper-189 F6: added beside them without a word).
+        let traditional = try newArchive("t.svault", owner: "王芳")
+        try sv(on: traditional, ["customer", "add", "甲公司"])
+        try sv(on: traditional, ["contact", "add", "甲公司", "張偉"])
+        let script = try sv(on: traditional, ["--lang", "zh", "import", dir.path("h.xlsx"), "--yes"])
+        XCTAssertTrue(script.stdout.contains("本档案中该客户另有姓名相同（或仅繁简写法不同）的联系人 R2 張偉"), script.stdout)
         // A handover imported in two goes (a project left out, then the whole file): the project
         // names the removed person the first go added (helper-189 F3: it was refused).
         let partial = dir.path("partial.json"), whole = dir.path("h.json")

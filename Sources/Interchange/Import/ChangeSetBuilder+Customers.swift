@@ -400,12 +400,18 @@ extension Importer.ChangeSetBuilder {
                 theirs = e
                 // (Another's file: its new records may name them, as its first import did.)
                 if !ownIDs && !idsReadAsHere && e.removed { b.set.removedMayBeNamed.insert(e.id) }
-            } else if case let live = archiveChildren(.contact, of: owner).byKey[Importer.personKey(name)] ?? [], !live.isEmpty {
+            } else if case let live = (archiveChildren(.contact, of: owner).byFolded[CompanyName.personKey(CompanyName.Simplified.fold(name))] ?? []).map(\.e).sorted(by: { $0.id < $1.id }),
+                      !live.isEmpty {
+                // (Also one written in the other script, 張偉 for 张伟: it was added beside them
+                // without a word: helper-189 F6.)
                 let listed = live.map { "\($0.shortID) \($0.displayName)" }
+                let script = live.contains { Importer.personKey($0["name"]?.text ?? "") != Importer.personKey(name) }
+                let same = script ? (en: "of the same name but for traditional and simplified characters", zh: "姓名相同（或仅繁简写法不同）的联系人")
+                    : (en: "of the same name", zh: "同名联系人")
                 updateWarnings.append(ImportProblem(
                     table: table, line: r.line, column: header(r, "name"), value: name,
-                    reason: "\(name), removed in the archive the file came from, is added as a removed person of their own; this archive's contact\(live.count > 1 ? "s" : "") \(listed.joined(separator: "; ")) of the same name \(live.count > 1 ? "are" : "is") not linked to the file's records. If they are one person, correct those records after the import",
-                    reasonZH: "\(name)在原档案中已移除，导入后将作为已移除的联系人单独保存；本档案中该客户另有同名联系人 \(listed.joined(separator: "、"))，文件中的记录不会对应到该联系人。如确为同一人，请在导入后修改相关记录"))
+                    reason: "\(name), removed in the archive the file came from, is added as a removed person of their own; this archive's contact\(live.count > 1 ? "s" : "") \(listed.joined(separator: "; ")) \(same.en) \(live.count > 1 ? "are" : "is") not linked to the file's records. If they are one person, correct those records after the import",
+                    reasonZH: "\(name)在原档案中已移除，导入后将作为已移除的联系人单独保存；本档案中该客户另有\(same.zh) \(listed.joined(separator: "、"))，文件中的记录不会对应到该联系人。如确为同一人，请在导入后修改相关记录"))
             }
         }
         let ref: String
