@@ -1279,12 +1279,22 @@ enum Lookup {
             if !looseLive {
                 state.each(kind) { e in if !looseLive, Self.names(of: e).contains(where: { key($0).filter { !$0.isWhitespace } == loose }) { looseLive = true } }
             }
+            // (And in the other script, 張偉 for the removed 张伟, when no live person's is that
+            // name so: it was "not found": helper-189.)
+            let folded = kind == .contact && CompanyName.Simplified.hasTraditional(loose) ? CompanyName.Simplified.fold(loose) : nil
+            var foldedLive = false
+            if let folded {
+                state.each(kind) { e in if !foldedLive, Self.names(of: e).contains(where: { CompanyName.Simplified.fold(key($0).filter { !$0.isWhitespace }) == folded }) { foldedLive = true } }
+            }
             state.eachIncludingRemoved(kind) { e in
                 guard e.removed, e.id > (gone?.id ?? 0) else { return }
                 let names = Self.names(of: e).map(key)
-                if names.contains(wanted) || (!looseLive && names.contains { $0.filter { !$0.isWhitespace } == loose }) { gone = e }
+                if names.contains(wanted) || (!looseLive && names.contains { $0.filter { !$0.isWhitespace } == loose })
+                    || (folded != nil && !foldedLive && names.contains { CompanyName.Simplified.fold($0.filter { !$0.isWhitespace }) == folded }) { gone = e }
             }
             if let gone {
+                // (A person as the archive writes them, not as typed: 联系人“李 雷” was said for 李雷.)
+                let shown = kind == .contact ? gone.displayName : shown
                 let others = matches.prefix(5).map { "\($0.shortID) \($0.displayName)" }
                 let see = kind == .customer ? ("salesvault history \(gone.shortID)", "可用 salesvault history \(gone.shortID) 查看其记录；") : ("salesvault history", "")
                 let with = Self.removedWithCustomer(gone, in: state)
