@@ -304,6 +304,10 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(refused.stderr.contains("可把这些记录连同原因另存到该文件"), refused.stderr)
         let en = try sv(on: other, ["import", json, "--yes", "--lang", "en"], expect: 8)
         XCTAssertTrue(en.stdout.contains("was not imported, so neither is this record"), en.stdout)
+        // In English, the lists and keys the file has, not the Chinese the import reads it as (helper-186).
+        XCTAssertTrue(en.stdout.contains("contacts record 1, field customer, value \"C1\""), en.stdout)
+        XCTAssertTrue(en.stdout.contains("  customers: 1 record") && en.stdout.contains("first row: id=C1, name="), en.stdout)
+        XCTAssertFalse(en.stdout.contains("联系人 record") || en.stdout.contains("客户 record"), en.stdout)
         XCTAssertTrue(en.stderr.contains("in 2 records of the file"), en.stderr)
     }
 

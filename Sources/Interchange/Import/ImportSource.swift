@@ -28,7 +28,9 @@ public struct ImportSource: Sendable {
                 return table == here ? (en + " of this sheet", "本工作表" + zh) : ("sheet \(table) " + en, "“\(table)”工作表" + zh)
             case .json:
                 let (en, zh) = (Importer.lineList(lines, zh: false, noun: ("record", "records")), Importer.lineList(lines, zh: true, unit: "条记录"))
-                return table == here ? (en + " of this file", "本文件" + zh) : ("\(table) " + en, "“\(table)”" + zh)
+                // (In English the list as the file names it, `customers`, not the 客户 it is read as.)
+                let list = ImportKind(name: table).flatMap { $0.sheetName(zh: true) == table ? $0.rawValue : nil } ?? table
+                return table == here ? (en + " of this file", "本文件" + zh) : ("\(list) " + en, "“\(table)”" + zh)
             }
         }
     }

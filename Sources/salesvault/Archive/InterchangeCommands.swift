@@ -455,7 +455,7 @@ enum ImportReport {
                 Terminal.print(z ? "  “\(Terminal.cell(t.name))”：\(kind)数据，表头在第 \(lines) 行，共 \(t.rows) 条数据" : "  \(Terminal.cell(t.name)): \(kind), header on line\(t.subHeaderLine == nil ? "" : "s") \(lines), \(Format.counted(t.rows, "data row"))")
             }
             if !t.sample.isEmpty {
-                let pairs = t.sample.map { "\(Terminal.cell($0.header))=\(Terminal.cell($0.value ?? (z ? "（绝密内容，不显示）" : "(secret, not shown)")))" }.joined(separator: z ? "，" : ", ")
+                let pairs = t.sample.map { "\(Terminal.cell(p.source.format == .json && !z ? Self.jsonName($0.header, table: t.name) : $0.header))=\(Terminal.cell($0.value ?? (z ? "（绝密内容，不显示）" : "(secret, not shown)")))" }.joined(separator: z ? "，" : ", ")
                 Terminal.print(z ? "    第一条数据：\(pairs)" : "    first row: \(pairs)")
             }
         }
@@ -488,24 +488,24 @@ enum ImportReport {
         if !unmapped.isEmpty {
             Terminal.printPainted(Terminal.yellow(json ? (z ? "以下字段无法识别，不会导入：" : "These fields are not SalesVault's and will not be imported:")
                                                   : z ? "以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：" : "These columns match no field and will not be imported (map them with --mapping):"))
-            for c in unmapped.prefix(30) { Terminal.print(z ? "  \(Terminal.cell(c.table))：“\(Terminal.cell(c.header))”" : "  \(Terminal.cell(c.table)): \(Terminal.cell(c.header))") }
+            for c in unmapped.prefix(30) { Terminal.print(z ? "  \(Terminal.cell(c.table))：“\(Terminal.cell(c.header))”" : "  \(Terminal.cell(json ? Self.jsonName(c.table) : c.table)): \(Terminal.cell(c.header))") }
             if unmapped.count > 30 { Terminal.print(z ? "  ……另有 \(unmapped.count - 30) 列" : "  … and \(unmapped.count - 30) more") }
         }
         var seen = Set<String>()
         let computed = p.unused.filter { $0.computed && !$0.statusOnly && seen.insert($0.header).inserted }
         if !computed.isEmpty {
             Terminal.print(z ? "下列\(json ? "字段" : "各列")由系统自动生成，导入时将忽略：" + computed.map { "“\($0.header)”" }.joined(separator: "、")
-                             : "Computed by SalesVault, ignored: " + computed.map(\.header).joined(separator: ", "))
+                             : "Computed by SalesVault, ignored: " + computed.map { json ? Self.jsonName($0.header, table: $0.table) : $0.header }.joined(separator: ", "))
         }
         // (A complaint's status was listed as ignored, though a withdrawal is read from it.)
         for c in p.unused where c.statusOnly && seen.insert(c.header).inserted {
             Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")只识别“已撤诉”和“投诉不成立”两种；其他状态由系统根据受理、通报、处理、回访时间自动判定。"
-                             : "\(json ? "Field" : "Column") \(Terminal.cell(c.header)) is read only for 已撤诉 (withdrawn) and 投诉不成立 (unfounded); the other statuses follow from the times of the steps (受理, 通报, 处理, 回访).")
+                             : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)) is read only for 已撤诉 (withdrawn) and 投诉不成立 (unfounded); the other statuses follow from the times of the steps (受理, 通报, 处理, 回访).")
         }
         for d in p.dateSamples {
             // (A line break in the cell broke the line: helper-123.)
             Terminal.print(z ? "日期读取示例：“\(Terminal.cell(d.table))”的“\(Terminal.cell(d.column))”\(json ? "字段" : "列")，\(Terminal.cell(d.input)) → \(d.read)"
-                             : "Dates as read: \(Terminal.cell(d.table)), \(json ? "field" : "column") \(Terminal.cell(d.column)): \(Terminal.cell(d.input)) → \(d.read)")
+                             : "Dates as read: \(Terminal.cell(json ? Self.jsonName(d.table) : d.table)), \(json ? "field" : "column") \(Terminal.cell(json ? Self.jsonName(d.column, table: d.table) : d.column)): \(Terminal.cell(d.input)) → \(d.read)")
         }
         let kinds = ImportKind.order.filter { p.counts[$0] != nil }
         if !kinds.isEmpty {
@@ -570,11 +570,22 @@ enum ImportReport {
         }
     }
 
+    /// A JSON file's list and key as the file writes them (`projects`, `decisionMakers`), for
+    /// the English output: the import reads a JSON export as tables named and headed in Chinese
+    /// (项目, 决策人), which an English reader of the file does not find in it (helper-186).
+    /// Anything else as it is.
+    static func jsonName(_ text: String, table: String? = nil) -> String {
+        if table == nil, let kind = ImportKind(name: text), kind.sheetName(zh: true) == text { return kind.rawValue }
+        guard let table, let kind = ImportKind(name: table) else { return text }
+        if text == "记录号" { return "id" }
+        return Schema.fields(kind.entity).first { $0.zh == text }?.key ?? text
+    }
+
     /// `sheet`: the table is a workbook's sheet, said as a sheet and its row (a CSV file's
     /// lines are lines; a sheet's rows were "客户 line 2").
     static func line(_ p: ImportProblem, _ z: Bool, json: Bool = false, sheet: Bool = false) -> String {
         var parts: [String] = []
-        let table = Terminal.cell(p.table)
+        let table = Terminal.cell(json && !z ? jsonName(p.table) : p.table)
         if p.line == 0 {
             parts.append(sheet ? (z ? "“\(table)”工作表" : "sheet \(table)") : table)
         } else if json {
@@ -585,7 +596,7 @@ enum ImportReport {
             parts.append(z ? "\(table) 第 \(p.line) 行" : "\(table) line \(p.line)")
         }
         // (A JSON record has fields, not columns.)
-        if let c = p.column { parts.append(z ? "“\(Terminal.cell(c))”\(json ? "字段" : "列")" : "\(json ? "field" : "column") \(Terminal.cell(c))") }
+        if let c = p.column { parts.append(z ? "“\(Terminal.cell(c))”\(json ? "字段" : "列")" : "\(json ? "field" : "column") \(Terminal.cell(json ? jsonName(c, table: p.table) : c))") }
         // (The value once: not again when the reason quotes it, 无法识别客户等级“Z”.)
         let reason = z ? p.reasonZH : p.reason
         if let v = p.value, !v.isEmpty, !reason.contains("“\(v)”"), !reason.contains("\"\(v)\"") { parts.append(z ? "值“\(Terminal.cell(Render.truncate(v, 40)))”" : "value \"\(Terminal.cell(Render.truncate(v, 40)))\"") }
