@@ -76,7 +76,7 @@ final class ArchiveTests: XCTestCase {
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("客户 \(gone.shortID)（甲公司）已被移除。可用 salesvault history \(gone.shortID) 查看其记录；"), true, "\($0)")
         }
         XCTAssertThrowsError(try a.resolve(.contact, "王敏")) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人“王敏”（\(wang.shortID)）已随客户 \(gone.shortID) 甲公司一并移除。"), true, "\($0)")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(wang.shortID) 王敏已随客户 \(gone.shortID) 甲公司一并移除。如需恢复，请用 salesvault history 查到移除该客户的批次"), true, "\($0)")
         }
         XCTAssertThrowsError(try a.resolve(.contact, wang.shortID)) {
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(wang.shortID) 已随客户 \(gone.shortID) 甲公司一并移除；"), true, "\($0)")
@@ -84,10 +84,10 @@ final class ArchiveTests: XCTestCase {
         XCTAssertThrowsError(try a.resolve(.customer, "甲公司")) {
             XCTAssertEqual(($0 as? ArchiveError)?.code, .notFound)
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH,
-                           "客户“甲公司”（\(gone.shortID)）已被移除。可用 salesvault history \(gone.shortID) 查看其记录；如需恢复，请在 salesvault history 中找到移除它的批次，再用 salesvault undo 撤销")
+                           "客户 \(gone.shortID) 甲公司已被移除。可用 salesvault history \(gone.shortID) 查看其记录；如需恢复，请用 salesvault history 查到移除该客户的批次，再用 salesvault undo 撤销该批次")
         }
         XCTAssertThrowsError(try a.fileComplaint(customer: "甲公司", about: "x", description: "y", receivedAt: day(2), now: day(2))) {
-            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").hasPrefix("客户“甲公司”（\(gone.shortID)）已被移除。"), "\($0)")
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").hasPrefix("客户 \(gone.shortID) 甲公司已被移除。"), "\($0)")
         }
         // Part of its name: not found, with the removed one named (helper-182 F5: the plain "not
         // found").
@@ -100,7 +100,7 @@ final class ArchiveTests: XCTestCase {
         let branch = try a.addCustomer(name: "甲公司上海分公司", now: day(2))
         XCTAssertThrowsError(try a.logActivity(customer: "甲公司", type: "call", summary: "回访", at: day(2), now: day(2))) {
             let zh = ($0 as? ArchiveError)?.reasonZH ?? ""
-            XCTAssertTrue(zh.hasPrefix("客户“甲公司”（\(gone.shortID)）已被移除。") && zh.contains("名称中含有“甲公司”的另有：\(branch.shortID) 甲公司上海分公司"), zh)
+            XCTAssertTrue(zh.hasPrefix("客户 \(gone.shortID) 甲公司已被移除。") && zh.contains("名称中含有“甲公司”的另有：\(branch.shortID) 甲公司上海分公司"), zh)
         }
         XCTAssertEqual(try a.resolve(.customer, "甲公司上海").id, branch.id, "a text the removed name does not equal finds the live one")
         XCTAssertThrowsError(try a.resolve(.customer, "乙公司")) { XCTAssertFalse((($0 as? ArchiveError)?.reasonZH ?? "").contains("已被移除")) }
@@ -136,7 +136,7 @@ final class ArchiveTests: XCTestCase {
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(zw.shortID) 已被移除"), true, "\($0)")
         }
         XCTAssertThrowsError(try a.logActivity(customer: boe.shortID, type: "call", summary: "谈价格", at: day(5), contacts: ["张伟"], now: day(5))) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人“张伟”（\(zw.shortID)）已被移除。"), true, "\($0)")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(zw.shortID) 张伟已被移除。如需恢复，请用 salesvault history 查到移除该联系人的批次，再用 salesvault undo 撤销该批次"), true, "\($0)")
         }
         XCTAssertThrowsError(try a.addProject(customer: boe.shortID, name: "项目一", fields: [("decisionMakers", "张伟")], now: day(5)))
         // Written in the other script, and as a complaint's complainant, alike (helper-185 F1).

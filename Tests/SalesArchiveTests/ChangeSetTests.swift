@@ -533,7 +533,7 @@ final class ChangeSetTests: XCTestCase {
         try a.remove(.contact, person.shortID, now: day(3))
         try a.addContact(customer: "甲公司", name: "张伟", now: day(3))
         let clash = try a.plan(again, now: day(3))
-        XCTAssertEqual(clash.problems.first?.error.reasonZH?.contains("已有同名联系人"), true, "\(clash.problems)")
+        XCTAssertEqual(clash.problems.first?.error.reasonZH?.contains("下已有同名联系人"), true, "\(clash.problems)")
     }
 
     func testNamesAreBoundedReferencesDedupedAndListingsStable() throws {
@@ -555,7 +555,7 @@ final class ChangeSetTests: XCTestCase {
         XCTAssertEqual(shown["decisionMakers"]?.refs, p["decisionMakers"]?.refs)
         XCTAssertEqual(try a.edit(.project, "园区", fields: [("decisionMakers", "王敏(r2)")], now: day(0))["decisionMakers"]?.refs, p["decisionMakers"]?.refs)
         XCTAssertThrowsError(try a.edit(.project, "园区", fields: [("decisionMakers", "李雷（R2）")], now: day(0))) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "“李雷（R2）”中的编号 R2 是王敏，不是“李雷”，请核对姓名或编号")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "“李雷（R2）”中的 R2 对应的是联系人“王敏”，而不是“李雷”，请核对姓名或编号")
         }
         let cleared = try a.edit(.project, "园区", fields: [("decisionMakers", ",,,")], now: day(0))
         XCTAssertNil(cleared["decisionMakers"])

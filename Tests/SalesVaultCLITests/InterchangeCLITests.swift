@@ -850,7 +850,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try sv(on: third, ["contact", "add", "甲公司", "张伟", "--mobile", "13900000009", "--force"])
         try sv(on: third, ["contact", "remove", "R3", "--reason", "离职"])
         let live = try sv(on: third, ["--lang", "zh", "import", dir.path("h.xlsx"), "--yes", "--on-duplicate", "skip"])
-        XCTAssertTrue(live.stdout.contains("张伟在原档案中已移除，导入后将作为已移除的联系人单独保存；本档案中该客户另有同名联系人 R2 张伟"), live.stdout)
+        XCTAssertTrue(live.stdout.contains("张伟在原档案中已移除，导入后将作为已移除的联系人单独保存。本档案中该客户下另有同名联系人 R2 张伟"), live.stdout)
         let theirs = try sv(on: third, ["--lang", "zh", "project", "show", "项目一"]).stdout
         XCTAssertTrue(theirs.contains("，已移除）") && !theirs.contains("张伟（R2") && !theirs.contains("张伟（R3"), theirs)
         // A live 張偉, written in traditional characters: said alike (helper-189 F6: added beside them without a word).
@@ -858,7 +858,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try sv(on: traditional, ["customer", "add", "甲公司"])
         try sv(on: traditional, ["contact", "add", "甲公司", "張偉"])
         let script = try sv(on: traditional, ["--lang", "zh", "import", dir.path("h.xlsx"), "--yes"])
-        XCTAssertTrue(script.stdout.contains("本档案中该客户另有姓名相同（或仅繁简写法不同）的联系人 R2 張偉"), script.stdout)
+        XCTAssertTrue(script.stdout.contains("本档案中该客户下另有姓名相同（或仅繁简体不同）的联系人 R2 張偉"), script.stdout)
         // A handover imported in two goes (a project left out, then the whole file): the project
         // names the removed person the first go added (helper-189 F3: it was refused).
         let partial = dir.path("partial.json"), whole = dir.path("h.json")
@@ -884,9 +884,9 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try JSONSerialization.data(withJSONObject: file).write(to: URL(fileURLWithPath: editedJSON))
         let kept = try sv(["--lang", "zh", "import", editedJSON, "--on-duplicate", "update", "--yes"])
         XCTAssertTrue(kept.stdout.contains("R2 张伟已移除，已移除的联系人不会被更新"), kept.stdout)
-        XCTAssertTrue(kept.stdout.contains("把 R3 李雷标为已移除，但档案中此人未移除"), kept.stdout)
+        XCTAssertTrue(kept.stdout.contains("把 R3 李雷标为已移除，但档案中此人并未移除"), kept.stdout)
         // Nothing imported, and not said to be as the file has it (helper-189).
-        XCTAssertTrue(kept.stdout.contains("无需更新：除上面提醒中说明不导入的内容外，档案中的记录与文件内容一致。"), kept.stdout)
+        XCTAssertTrue(kept.stdout.contains("无需更新：除上述提醒中注明不导入的内容外，档案中的记录与文件一致。"), kept.stdout)
         XCTAssertFalse(kept.stdout.contains("档案中的记录与文件内容完全一致"), kept.stdout)
         // As the shows show them, or by id (helper-186 F1, F5): the same person, nothing changed.
         let shownForms = dir.path("shown.csv")
@@ -959,7 +959,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
             let r = try sv(on: other, ["--lang", "zh", "import", try with(mark), "--yes"], expect: nil)
             guard let live else {
                 XCTAssertNotEqual(r.status, 0, "\(mark): \(r.stdout)")
-                XCTAssertTrue(r.stdout.contains("此列只能填“是”（该联系人已在原档案中移除），或填“否”、留空（未移除）；JSON 文件中填 true 或 false"), "\(mark): \(r.stdout)")
+                XCTAssertTrue(r.stdout.contains("此列只能填“是”（表示该联系人已移除）、“否”或留空（表示未移除）；JSON 文件中请填 true 或 false"), "\(mark): \(r.stdout)")
                 XCTAssertEqual(try bytes(other), held)
                 continue
             }
@@ -980,7 +980,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let held = try bytes(other)
         let zh = try sv(on: other, ["--lang", "zh", "import", book, "--kind", "customers", "--kind", "contacts", "--yes"], expect: nil)
         XCTAssertEqual(zh.status, 64, zh.stderr)
-        XCTAssertTrue(zh.stderr.contains("导入时 --kind 只能指定一种数据（现为 customers、contacts）。如需一次导入工作簿中的各类数据，请去掉 --kind"), zh.stderr)
+        XCTAssertTrue(zh.stderr.contains("导入时 --kind 只能指定一种数据类型（当前指定了 customers、contacts）。如需一次导入工作簿中的全部数据，请去掉 --kind"), zh.stderr)
         XCTAssertFalse(zh.stderr.contains("密码"), "refused before the password is asked: \(zh.stderr)")
         let en = try sv(on: other, ["--lang", "en", "import", book, "--kind", "log", "--kind", "contacts", "--yes"], expect: nil)
         XCTAssertEqual(en.status, 64, en.stderr)
@@ -1020,8 +1020,8 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // Refused by default, saying what each choice does.
         let refused = try sv(on: successor, ["--lang", "zh", "import", second, "--yes"], expect: nil)
         XCTAssertNotEqual(refused.status, 0)
-        XCTAssertTrue(refused.stdout.contains("档案中已有此人（R"), refused.stdout)
-        XCTAssertTrue(refused.stdout.contains("但已移除，文件中此人未移除。如要按文件恢复此人，请加 --on-duplicate update；如仍保持移除，请加 --on-duplicate skip"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("此人（R"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("在本档案中已移除，但在文件中未移除。如要按文件恢复此人，请加 --on-duplicate update；如要保持移除，请加 --on-duplicate skip"), refused.stdout)
         XCTAssertEqual(try bytes(successor), held)
         // Skipped: nothing changes, no second 张伟.
         let skipped = try sv(on: successor, ["--lang", "zh", "import", second, "--yes", "--on-duplicate", "skip"])
@@ -1029,7 +1029,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(try bytes(successor), held)
         // Updated: the same person back, the records naming them as before.
         let updated = try sv(on: successor, ["--lang", "zh", "import", second, "--yes", "--on-duplicate", "update"])
-        XCTAssertTrue(updated.stdout.contains("已从本档案中移除，文件中此人未移除：导入后将恢复此人"), updated.stdout)
+        XCTAssertTrue(updated.stdout.contains("已从本档案中移除，但文件中此人未移除。导入后将恢复此人"), updated.stdout)
         XCTAssertFalse(updated.stdout.contains("问题"), updated.stdout)
         let people = try sv(on: successor, ["contact", "list", "--json"]).stdout
         XCTAssertEqual(people.components(separatedBy: "张伟").count - 1, 1, people)
@@ -1107,10 +1107,10 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try "客户,项目名称,决策人\n甲公司,项目四,李工（R2）\n".write(toFile: csv, atomically: true, encoding: .utf8)
         let r = try sv(["--lang", "zh", "import", csv, "--yes"], expect: nil)
         XCTAssertNotEqual(r.status, 0)
-        XCTAssertTrue(r.stdout.contains("“李工（R2）”中的编号 R2 是联系人“张总”，不是“李工”"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("“李工（R2）”中的 R2 对应的是联系人“张总”，而不是“李工”"), r.stdout)
         // On the command line, a removed person's id with another name: the mismatch said first (helper-188).
         let cli = try sv(["--lang", "zh", "project", "edit", "项目二", "--set", "决策人=张总（R3）"], expect: nil)
-        XCTAssertTrue(cli.stderr.contains("“张总（R3）”中的编号 R3 是已移除的李工，不是“张总”"), cli.stderr)
+        XCTAssertTrue(cli.stderr.contains("“张总（R3）”中的 R3 对应的是已移除的联系人“李工”，而不是“张总”"), cli.stderr)
         XCTAssertEqual(try bytes(archive), before)
     }
 

@@ -358,7 +358,7 @@ extension Importer.ChangeSetBuilder {
             _ = duplicateHint(i)
             refuse(i, header(r, "name"), name,
                    "the archive has this person, \(label), removed, where the file has them live: to bring them back, import with --on-duplicate update; to leave them removed, with --on-duplicate skip",
-                   "档案中已有此人（\(label)），但已移除，文件中此人未移除。如要按文件恢复此人，请加 --on-duplicate update；如仍保持移除，请加 --on-duplicate skip")
+                   "此人（\(label)）在本档案中已移除，但在文件中未移除。如要按文件恢复此人，请加 --on-duplicate update；如要保持移除，请加 --on-duplicate skip")
             return nil
         case .skip:
             b.status[i] = .duplicate
@@ -369,7 +369,7 @@ extension Importer.ChangeSetBuilder {
             updateWarnings.append(ImportProblem(
                 table: table, line: r.line, column: header(r, "name"), value: name,
                 reason: "\(label) was removed from this archive and the file has them live: they are brought back, with the records that name them. If they should stay removed, import with --on-duplicate skip, or delete the row",
-                reasonZH: "\(label)已从本档案中移除，文件中此人未移除：导入后将恢复此人（原来关联的记录一并恢复关联）。如应保持移除，请改用 --on-duplicate skip，或删去本行"))
+                reasonZH: "\(label)已从本档案中移除，但文件中此人未移除。导入后将恢复此人，原先与其关联的记录也会一并恢复关联。如需保持移除，请改用 --on-duplicate skip，或删去本行"))
         }
         // (Another's file: its new records may name them, as its first import did.)
         if !ownIDs && !idsReadAsHere { b.set.removedMayBeNamed.insert(gone.id) }
@@ -406,12 +406,12 @@ extension Importer.ChangeSetBuilder {
                 // without a word: helper-189 F6.)
                 let listed = live.map { "\($0.shortID) \($0.displayName)" }
                 let script = live.contains { Importer.personKey($0["name"]?.text ?? "") != Importer.personKey(name) }
-                let same = script ? (en: "of the same name but for traditional and simplified characters", zh: "姓名相同（或仅繁简写法不同）的联系人")
+                let same = script ? (en: "of the same name but for traditional and simplified characters", zh: "姓名相同（或仅繁简体不同）的联系人")
                     : (en: "of the same name", zh: "同名联系人")
                 updateWarnings.append(ImportProblem(
                     table: table, line: r.line, column: header(r, "name"), value: name,
                     reason: "\(name), removed in the archive the file came from, is added as a removed person of their own; this archive's contact\(live.count > 1 ? "s" : "") \(listed.joined(separator: "; ")) \(same.en) \(live.count > 1 ? "are" : "is") not linked to the file's records. If they are one person, correct those records after the import",
-                    reasonZH: "\(name)在原档案中已移除，导入后将作为已移除的联系人单独保存；本档案中该客户另有\(same.zh) \(listed.joined(separator: "、"))，文件中的记录不会对应到该联系人。如确为同一人，请在导入后修改相关记录"))
+                    reasonZH: "\(name)在原档案中已移除，导入后将作为已移除的联系人单独保存。本档案中该客户下另有\(same.zh) \(listed.joined(separator: "、"))，文件中的记录不会合并到\(live.count > 1 ? "这些" : "该")联系人。如两者确为同一人，请在导入后手动调整相关记录"))
             }
         }
         let ref: String
@@ -431,7 +431,7 @@ extension Importer.ChangeSetBuilder {
                     : ImportProblem(
                     table: table, line: r.line, column: header(r, "name"), value: name,
                     reason: "the row marks \(theirs.shortID) \(theirs.displayName) removed, which the archive's is not: an import removes no one, and the row is left out, its other values too; clear the mark to update the person",
-                    reasonZH: "本行把 \(theirs.shortID) \(theirs.displayName)标为已移除，但档案中此人未移除：导入不会移除联系人，本行（包括其中不同的内容）将被忽略。如需更新此人，请清空“已移除”一栏后再导入"))
+                    reasonZH: "本行把 \(theirs.shortID) \(theirs.displayName)标为已移除，但档案中此人并未移除。导入不会移除联系人，因此整行将被忽略（其中与档案不同的内容也不会导入）。如需更新此人的信息，请清空“已移除”列后再导入"))
             }
         } else {
             ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"

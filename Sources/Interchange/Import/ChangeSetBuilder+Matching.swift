@@ -40,7 +40,7 @@ extension Importer.ChangeSetBuilder {
            let e = archive.state.entityIncludingRemoved(kind, n), e["customer"]?.ref == archiveID(customer),
            Importer.personKey(e["name"]?.text ?? "") != Importer.personKey(plain) {
             refuse(i, header(r, key), given, "\(name): \(id) is \(e.displayName)\(e.removed ? " (removed)" : ""), not \(plain); check the name or the id",
-                   "“\(name)”中的编号 \(id) 是\(e.removed ? "已移除的" : "")\(zh)“\(e.displayName)”，不是“\(plain)”，请核对姓名或编号")
+                   "“\(name)”中的 \(id) 对应的是\(e.removed ? "已移除的" : "")\(zh)“\(e.displayName)”，而不是“\(plain)”，请核对姓名或编号")
             return
         }
         // (An id read as this archive's of another customer's record is said so: it was said to
@@ -102,7 +102,7 @@ extension Importer.ChangeSetBuilder {
             // Another archive's export (a handover) lists its live contacts only: a person its
             // records name who was removed there is in neither (helper-186 F6). Said, with the ways on.
             refuse(i, header(r, key), given, "\(name) is not a contact of this customer in the file or the archive; if \(from.owner)'s archive removed them, the export lists them no more: bring them back there (undo the removal) and export again, or add them here first (salesvault contact add), or clear the name in this row",
-                   "该客户下没有联系人“\(name)”（本文件和档案中都没有）。如该联系人已在\(from.owner)的档案中移除，导出文件中就不再有此人：可在原档案中撤销移除后重新导出，或先在本档案中添加该联系人（salesvault contact add），或删去本行中的这个姓名")
+                   "该客户下没有联系人“\(name)”（本文件和本档案中均未找到）。如该联系人已在\(from.owner)的档案中移除，导出文件中就不会包含此人。可在原档案中撤销移除后重新导出，或先在本档案中添加该联系人（salesvault contact add），或从本行中删去这个姓名")
         } else if kind == .contact {
             refuse(i, header(r, key), given, "\(name) is not a contact of this customer in the file or the archive", "该客户下没有联系人“\(name)”（本文件和档案中都没有）")
         } else {

@@ -331,7 +331,7 @@ extension Importer {
                     case "", "否", "no", "n", "false", "0", "×": break
                     default:
                         problem("write 是 (yes) for a person removed in the archive the file came from; 否 (no) or nothing for one who is not (in JSON, true or false)",
-                                "此列只能填“是”（该联系人已在原档案中移除），或填“否”、留空（未移除）；JSON 文件中填 true 或 false")
+                                "此列只能填“是”（表示该联系人已移除）、“否”或留空（表示未移除）；JSON 文件中请填 true 或 false")
                     }
                 case .field(let key):
                     let spec = specs[c]!  // mapped columns name fields of their kind

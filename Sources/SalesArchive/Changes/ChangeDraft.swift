@@ -867,12 +867,12 @@ extension ChangeDraft {
                 if let n = UInt64(id.dropFirst(target.idPrefix.count)), let other = state.entityIncludingRemoved(target, n),
                    CompanyName.personKey(other["name"]?.text ?? "") != CompanyName.personKey(name) {
                     throw ArchiveError(.notFound, "\(part): \(id) is \(other.displayName)\(other.removed ? " (removed)" : ""), not \(name); check the name or the id",
-                                       zh: "“\(part)”中的编号 \(id) 是\(other.removed ? "已移除的" : "")\(other.displayName)，不是“\(name)”，请核对姓名或编号")
+                                       zh: "“\(part)”中的 \(id) 对应的是\(other.removed ? "已移除的" : "")\(target.zh)“\(other.displayName)”，而不是“\(name)”，请核对姓名或编号")
                 }
                 let e = try resolve(target, id)
                 guard CompanyName.personKey(e["name"]?.text ?? "") == CompanyName.personKey(name) else {
                     throw ArchiveError(.notFound, "\(part): \(id) is \(e.displayName), not \(name); check the name or the id",
-                                       zh: "“\(part)”中的编号 \(id) 是\(e.displayName)，不是“\(name)”，请核对姓名或编号")
+                                       zh: "“\(part)”中的 \(id) 对应的是\(target.zh)“\(e.displayName)”，而不是“\(name)”，请核对姓名或编号")
                 }
                 return e
             }
@@ -917,8 +917,8 @@ extension ChangeDraft {
                     if let kept = goneNamed.last(where: { keeping.contains($0.id) }) { return kept }
                     if let gone = goneNamed.last {
                         let with = Lookup.removedWithCustomer(gone, in: state)
-                        throw ArchiveError(.notFound, "the \(target.en) \(part) (\(gone.shortID)) was removed\(with?.en ?? ""); to bring it back, undo the change that removed it (see salesvault history)",
-                                           zh: "\(target.zh)“\(part)”（\(gone.shortID)）已\(with?.zh ?? "被移除")。如需恢复，请在 salesvault history 中找到移除它的批次，再用 salesvault undo 撤销")
+                        throw ArchiveError(.notFound, "the \(target.en) \(gone.shortID) \(gone.displayName) was removed\(with?.en ?? ""); to bring it back, undo the change that removed it (see salesvault history)",
+                                           zh: "\(target.zh) \(gone.shortID) \(gone.displayName)已\(with?.zh ?? "被移除")。如需恢复，请用 salesvault history 查到移除该\(with == nil ? target.zh : "客户")的批次，再用 salesvault undo 撤销该批次")
                     }
                     if near.count == 1, !goneNear.isEmpty {
                         let live = "\(near[0].shortID) \(near[0].displayName)"
@@ -1293,14 +1293,12 @@ enum Lookup {
                     || (folded != nil && !foldedLive && names.contains { CompanyName.Simplified.fold($0.filter { !$0.isWhitespace }) == folded }) { gone = e }
             }
             if let gone {
-                // (A person as the archive writes them, not as typed: 联系人“李 雷” was said for 李雷.)
-                let shown = kind == .contact ? gone.displayName : shown
                 let others = matches.prefix(5).map { "\($0.shortID) \($0.displayName)" }
                 let see = kind == .customer ? ("salesvault history \(gone.shortID)", "可用 salesvault history \(gone.shortID) 查看其记录；") : ("salesvault history", "")
                 let with = Self.removedWithCustomer(gone, in: state)
-                throw ArchiveError(.notFound, "the \(kind.en) \(shown) (\(gone.shortID)) was removed\(with?.en ?? ""); to bring it back, undo the change that removed it (see \(see.0))"
+                throw ArchiveError(.notFound, "the \(kind.en) \(gone.shortID) \(gone.displayName) was removed\(with?.en ?? ""); to bring it back, undo the change that removed it (see \(see.0))"
                                        + (others.isEmpty ? "" : "; other names holding it: " + others.joined(separator: "; ")),
-                                   zh: "\(kind.zh)“\(shown)”（\(gone.shortID)）已\(with?.zh ?? "被移除")。\(see.1)如需恢复，请在 salesvault history 中找到移除它的批次，再用 salesvault undo 撤销"
+                                   zh: "\(kind.zh) \(gone.shortID) \(gone.displayName)已\(with?.zh ?? "被移除")。\(see.1)如需恢复，请用 salesvault history 查到移除该\(with == nil ? kind.zh : "客户")的批次，再用 salesvault undo 撤销该批次"
                                        + (others.isEmpty ? "" : "。名称中含有“\(shown)”的另有：" + others.joined(separator: "、") + "，如指其中之一，请改用编号或全称"),
                                    candidates: [])
             }

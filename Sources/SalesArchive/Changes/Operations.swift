@@ -225,16 +225,16 @@ extension ChangeDraft {
             throw ArchiveError(.notFound, "no contact \(q) in the archive", zh: "档案中没有联系人 \(q)")
         }
         guard e.removed else {
-            throw ArchiveError(.invalidTransition, "\(e.shortID) \(e.displayName) is not removed", zh: "联系人 \(e.shortID) \(e.displayName)未被移除，无需恢复")
+            throw ArchiveError(.invalidTransition, "\(e.shortID) \(e.displayName) is not removed", zh: "联系人 \(e.shortID) \(e.displayName)未被移除，无需恢复。")
         }
         guard let owner = e["customer"]?.ref, let customer = state.entity(.customer, owner) else {
             throw ArchiveError(.invalidTransition, "\(e.shortID) \(e.displayName) belongs to a removed customer; bring the customer back first (undo its removal)",
-                               zh: "联系人 \(e.shortID) \(e.displayName)所属的客户已移除，请先撤销移除该客户的批次")
+                               zh: "联系人 \(e.shortID) \(e.displayName)所属的客户已被移除，请先撤销当初移除该客户的批次。")
         }
         let key = CompanyName.personKey(e["name"]?.text ?? "")
         if let live = state.children(.contact, ofCustomer: owner).first(where: { CompanyName.personKey($0["name"]?.text ?? "") == key }) {
             throw ArchiveError(.invalidTransition, "\(customer.displayName) has a live contact of that name, \(live.shortID) \(live.displayName)",
-                               zh: "客户\(customer.displayName)已有同名联系人 \(live.shortID) \(live.displayName)，不能再恢复 \(e.shortID)")
+                               zh: "客户\(customer.displayName)下已有同名联系人 \(live.shortID) \(live.displayName)，无法恢复 \(e.shortID)。")
         }
         let why = reason.trimmedWhitespace
         try commit([ChangeEvent(.restore, .contact, e.id, why.isEmpty ? [] : [FieldChange(field: Schema.reasonField, old: nil, new: .text(why))])], now: now)

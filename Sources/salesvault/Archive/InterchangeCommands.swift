@@ -111,7 +111,7 @@ struct Import: ArchiveCommand {
         guard chosen.count == 1 else {
             let listed = chosen.map(\.rawValue)
             throw ValidationError(L("an import takes one --kind (given: \(listed.joined(separator: ", "))); leave --kind out to import every sheet of a workbook in one go, or import one kind at a time",
-                                    "导入时 --kind 只能指定一种数据（现为 \(listed.joined(separator: "、"))）。如需一次导入工作簿中的各类数据，请去掉 --kind；或每次指定一种，分次导入").text)
+                                    "导入时 --kind 只能指定一种数据类型（当前指定了 \(listed.joined(separator: "、"))）。如需一次导入工作簿中的全部数据，请去掉 --kind；否则请每次指定一种，分次导入。").text)
         }
         return chosen[0]
     }
@@ -246,7 +246,7 @@ struct Import: ArchiveCommand {
             if preview.total.new + preview.total.updated == 0 && preview.problems.isEmpty {
                 if preview.total.duplicate == 0 && preview.total.unchanged > 0 && preview.valuesLeftOut > 0 {
                     Terminal.print(L("Nothing to update: but for the values the notes above say are left out, the archive's records are as the file has them.",
-                                     "无需更新：除上面提醒中说明不导入的内容外，档案中的记录与文件内容一致。"))
+                                     "无需更新：除上述提醒中注明不导入的内容外，档案中的记录与文件一致。"))
                 } else if preview.total.duplicate == 0 && preview.total.unchanged > 0 {
                     Terminal.print(L("Nothing to update: the archive's records are already as the file has them.", "无需更新：档案中的记录与文件内容完全一致。"))
                 } else if preview.total.duplicate + preview.total.unchanged > 0 {

@@ -772,7 +772,7 @@ enum HelpZH {
         "The file to write (default: the owner's name, 周报, the week).": "输出文件（默认：档案所有人姓名-周报-周次）。",
         "The template's format: xlsx (default, or as --out's name ends) or csv.": "模板格式：xlsx（默认；也可按 --out 文件名的扩展名）或 csv。",
         "The text file's encoding (utf-8, utf-8-bom, utf-16le, utf-16be, gb18030/gbk); default: detected.": "文本文件的编码（utf-8、utf-8-bom、utf-16le、utf-16be、gb18030/gbk）；默认自动识别。",
-        "What a CSV file holds when its headers do not say it; in a workbook, import only the sheets of this kind: customers, contacts, projects, log, complaints (all: every sheet, as without it).": "指定数据类型：customers（客户）、contacts（联系人）、projects（项目）、log（跟进记录）、complaints（投诉），只能指定一种；all 表示全部，与不加 --kind 相同。CSV 表头无法判断类型时用它指明；用于工作簿时，只导入该类型的工作表。",
+        "What a CSV file holds when its headers do not say it; in a workbook, import only the sheets of this kind: customers, contacts, projects, log, complaints (all: every sheet, as without it).": "指定数据类型：customers（客户）、contacts（联系人）、projects（项目）、log（跟进记录）、complaints（投诉），只能指定一种；all 表示全部，与不加 --kind 相同。无法根据 CSV 表头判断类型时，用它指明；用于工作簿时，只导入该类型的工作表。",
         "What to export (repeatable): customers, contacts, projects, log, complaints or all (default).": "导出哪些内容（可重复）：customers、contacts、projects、log、complaints 或 all（默认）。",
         "Where to write the template.": "模板的保存路径。",
         "With --dry-run: also show secret fields (a contact's personal background).": "与 --dry-run 一起用：也显示绝密字段（联系人个人背景）。",
