@@ -594,6 +594,11 @@ extension EverydayCLITests {
         // In traditional characters too (helper-189: "not found").
         let traditional = try sv(["contact", "show", "錢多多", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(traditional.stderr.contains("联系人 R") && traditional.stderr.contains(" 钱多多已被移除"), traditional.stderr)
+        // Two people of one name at two customers: each candidate with their customer (helper-184 N11).
+        try sv(["contact", "add", "华为", "钱多多"], day: 0)
+        try sv(["contact", "add", "中兴", "钱多多", "--force"], day: 0)
+        let namesakes = try sv(["contact", "show", "钱多多", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertNotNil(namesakes.stderr.range(of: #"候选：\n  R\d+ 钱多多（华为[^）]*）\n  R\d+ 钱多多（中兴[^）]*）"#, options: .regularExpression), namesakes.stderr)
         try sv(["contact", "add", "中兴", "钱小多", "--mobile", "13900000009", "--lang", "zh"], day: 0, expect: 8)
         let complaint = try sv(["complaint", "show", "TS-2026-0099", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(complaint.stderr.contains("可用 salesvault complaint list 查看已有投诉"), complaint.stderr)

@@ -936,6 +936,62 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(byID.stdout.contains("联系人“张伟”（R2）已从档案中移除，不能再填为决策人"), byID.stdout)
     }
 
+    /// After a handover, the person brought back in the first archive is the successor's removed
+    /// one though their title changed meanwhile; of two people of one name, each row is its own
+    /// person; an older file marking them removed, imported again, changes nothing (helper-191
+    /// 1–3: a second 王敏 was added and the log moved to it; the live namesake got the other's
+    /// title and mobile; a removed copy was added and the log moved to it).
+    func testAHandedOverPersonStaysOneRecordThroughChangesNamesakesAndOlderFiles() throws {
+        try sv(["customer", "add", "甲公司"])
+        try sv(["contact", "add", "甲公司", "王敏", "--title", "经理", "--mobile", "13800000001"])
+        try sv(["contact", "add", "甲公司", "王敏", "--title", "工程师", "--mobile", "13800000002", "--force"])
+        try sv(["log", "add", "甲公司", "visit", "拜访经理王敏", "--with", "R2"])
+        try sv(["log", "add", "甲公司", "visit", "拜访工程师王敏", "--with", "R3"])
+        let removed = try sv(["contact", "remove", "R2"]).stdout
+        let removal = try XCTUnwrap(removed.range(of: #"(?<=undo )B\d+"#, options: .regularExpression).map { String(removed[$0]) }, removed)
+        let first = dir.path("a1.xlsx"), second = dir.path("a2.xlsx")
+        try sv(["export", "--out", first])
+        let successor = try newArchive("b.svault", owner: "李娜")
+        try sv(on: successor, ["import", first, "--yes"])
+        func people() throws -> [[String: Any]] {
+            try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(on: successor, ["contact", "list", "--json"]).stdout.utf8)) as? [[String: Any]])
+        }
+        XCTAssertEqual(try people().map { $0["title"] as? String }, ["工程师"])
+        // Brought back, and given a new title, there.
+        try sv(["undo", removal])
+        try sv(["contact", "edit", "R2", "--set", "职务=总监"])
+        try sv(["export", "--out", second])
+        let held = try bytes(successor)
+        let refused = try sv(on: successor, ["--lang", "zh", "import", second, "--yes"], expect: nil)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stdout.contains("在本档案中已移除，但在文件中未移除"), refused.stdout)
+        XCTAssertFalse(refused.stdout.contains("已有这条跟进记录"), refused.stdout)
+        XCTAssertEqual(try bytes(successor), held)
+        try sv(on: successor, ["import", second, "--yes", "--on-duplicate", "skip"])
+        XCTAssertEqual(try people().count, 1, "skipped: still removed, no copy")
+        let updated = try sv(on: successor, ["import", second, "--yes", "--on-duplicate", "update"])
+        XCTAssertFalse(updated.stdout.contains("Problems"), updated.stdout)
+        let both = try people()
+        XCTAssertEqual(both.count, 2, "\(both)")
+        XCTAssertEqual(Set(both.compactMap { $0["title"] as? String }), ["总监", "工程师"], "\(both)")
+        XCTAssertEqual(Set(both.compactMap { $0["mobile"] as? String }), ["13800000001", "13800000002"], "\(both)")
+        // Each log entry names its own 王敏, none a copy.
+        let log = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(on: successor, ["log", "list", "--json"]).stdout.utf8)) as? [[String: Any]])
+        let byTitle = Dictionary(uniqueKeysWithValues: both.compactMap { p in (p["id"] as? String).map { ($0, p["title"] as? String ?? "") } })
+        for entry in log {
+            let ids = (entry["contacts"] as? [String]) ?? ((entry["contacts"] as? String).map { [$0] } ?? [])
+            let summary = entry["summary"] as? String ?? ""
+            XCTAssertEqual(ids.map { byTitle[$0] }, [summary.contains("工程师") ? "工程师" : "总监"], "\(entry)")
+        }
+        // The older file, marking the manager removed, imported again: nothing changes.
+        let now = try bytes(successor)
+        for choice in ["refuse", "skip", "update"] {
+            let r = try sv(on: successor, ["import", first, "--yes", "--on-duplicate", choice], expect: nil)
+            XCTAssertEqual(try bytes(successor), now, "\(choice): \(r.stdout)")
+        }
+        XCTAssertEqual(try people().count, 2)
+    }
+
     /// The 已移除 mark is a flag: `"removed": []` was read as empty, a live person (helper-189
     /// F8); the refusal says what may be written, 否 and false too.
     func testTheRemovedMarkIsAFlagOrRefused() throws {
@@ -985,6 +1041,15 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let en = try sv(on: other, ["--lang", "en", "import", book, "--kind", "log", "--kind", "contacts", "--yes"], expect: nil)
         XCTAssertEqual(en.status, 64, en.stderr)
         XCTAssertTrue(en.stderr.contains("an import takes one --kind (given: log, contacts)"), en.stderr)
+        // A word no kind has, and all beside a kind: usage errors too (helper-191 5, 6: the
+        // error's Swift form with exit 1; every sheet imported).
+        let foo = try sv(on: other, ["--lang", "zh", "import", book, "--kind", "foo", "--yes"], expect: nil)
+        XCTAssertEqual(foo.status, 64, foo.stderr)
+        XCTAssertTrue(foo.stderr.contains("不支持的数据类别“foo”。可选：customers（客户）"), foo.stderr)
+        XCTAssertFalse(foo.stderr.contains("CLIError"), foo.stderr)
+        let mixed = try sv(on: other, ["import", book, "--kind", "contacts", "--kind", "all", "--yes"], expect: nil)
+        XCTAssertEqual(mixed.status, 64, mixed.stderr)
+        XCTAssertTrue(mixed.stderr.contains("--kind all imports every sheet; give it alone, or give one kind"), mixed.stderr)
         XCTAssertEqual(try bytes(other), held)
         // The same kind twice is one; `all` is every sheet.
         try sv(on: other, ["import", book, "--kind", "customers", "--kind", "客户", "--dry-run"])

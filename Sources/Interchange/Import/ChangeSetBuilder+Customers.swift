@@ -288,6 +288,24 @@ extension Importer.ChangeSetBuilder {
         // did it without a word: helper-172, every number of the cell: helper-174), a skip took
         // it for the one (helper-174). By its record id, an update asks as `contact edit` does.
         // (A contact new in the file, on either side, too: helper-175.)
+        // Two people of one name in the file, an earlier row's of another mobile than this one:
+        // the archive's live person of the name with this row's mobile, not the earlier row's
+        // (helper-191 2: two 王敏 of a handover were both taken for one).
+        if let m = match, own == nil, m.why.kind == .personName, m.line != nil, let owner = archiveID(customer),
+           case let theirs = archiveChildren(.contact, of: owner),
+           let e = Identity.allPhoneKeys(r.field("mobile")).lazy.compactMap({ theirs.byMobile[$0] }).first, e.shortID != m.ref,
+           CompanyName.personKey(CompanyName.Simplified.fold(e["name"]?.text ?? "")) == CompanyName.personKey(CompanyName.Simplified.fold(name)) {
+            match = (e.shortID, nil, MatchReason(.mobile, "same mobile", "手机号相同"))
+        }
+        // A person this archive has removed, whom the row is (helper-189 F4; helper-191 1, 2):
+        // refused, skipped, or brought back, not a second one beside them.
+        if own == nil, let gone = removedOfRow(r, customer: customer, name: name, live: match) {
+            guard let settled = planRestoredContact(i, r, gone, name: name, customer: customer) else { return }
+            if people[pkey] == nil { people[pkey] = (settled, r.line) } else if people[pkey]?.ref != settled { sharedNames.insert("R|\(pkey)") }
+            for mobile in mobileKeys where mobiles[mobile] == nil { mobiles[mobile] = (settled, r.line) }
+            registerSourceID(r, settled)
+            return
+        }
         if let match, options.onDuplicate != .refuse, match.why.kind == .personName || (match.why.kind == .recordID && options.onDuplicate == .update),
            let (number, other, named) = mobileOfAnother(r, customer: customer, match: match.ref) {
             let shown = Identity.shownPhone(number)
@@ -309,11 +327,6 @@ extension Importer.ChangeSetBuilder {
             guard let settled = settle(i, r, .contact, match, value: name, customer: customer) else { return }
             ref = settled
             if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated; b.updateTargets[i] = ref }
-        } else if own == nil, let gone = removedContact(customer: customer, name: name), gone.removed, let owner = gone["customer"]?.ref,
-                  archiveChildren(.contact, of: owner).byKey[Importer.personKey(gone["name"]?.text ?? "")]?.isEmpty ?? true,
-                  !rowDiffers(r, from: gone) {
-            guard let settled = planRestoredContact(i, r, gone, name: name) else { return }
-            ref = settled
         } else {
             sayNamesake(r, customer: customer, name: name, column: header(r, "name"))
             ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
@@ -343,14 +356,38 @@ extension Importer.ChangeSetBuilder {
         return false
     }
 
-    /// A live contact row of a person this archive has removed, every value the row gives
-    /// theirs (helper-189 F4: another salesperson brought a person back after a handover, and
-    /// their new export added a second, live one beside the removed one, the records still
-    /// naming the first). A duplicate of that person: refused, skipped (they stay removed; the
-    /// file's records may name them, as a handover's do), or, with `--on-duplicate update`,
-    /// brought back (`ChangeOperation.restoreContact`), said in a warning. The record the row
-    /// stands for; nil when refused.
-    func planRestoredContact(_ i: Int, _ r: Row, _ gone: Entity, name: String) -> String? {
+    /// The removed contact of `customer` a live contact row (not marked 已移除) is, by its name
+    /// (in simplified characters): when no live contact is the row's (`live`), the latest of
+    /// the name whose mobile is the row's, else one whose mobile neither contradicts (one of
+    /// them has none) nor whose values differ; when the live one is taken by its name alone
+    /// and has another mobile, the removed one with the row's mobile. A person brought back
+    /// after a handover, then changed (a new title), was added again beside the removed one,
+    /// the file's records moved to the copy; of two people of one name, the live one got the
+    /// other's values (helper-191 1, 2).
+    func removedOfRow(_ r: Row, customer: String, name: String, live match: (ref: String, line: Int?, why: MatchReason)?) -> Entity? {
+        guard let owner = archiveID(customer),
+              case let gone = (removedContacts[owner]?[CompanyName.personKey(CompanyName.Simplified.fold(name))] ?? []).sorted(by: { $0.id > $1.id }),
+              !gone.isEmpty else { return nil }
+        let rowMobiles = Set(Identity.allPhoneKeys(r.field("mobile")))
+        func mobiles(_ e: Entity) -> Set<String> { Set(Identity.allPhoneKeys(e["mobile"]?.text)) }
+        let sameMobile = rowMobiles.isEmpty ? nil : gone.first { !mobiles($0).isDisjoint(with: rowMobiles) }
+        if let match {
+            guard match.why.kind == .personName, match.line == nil, !rowMobiles.isEmpty,
+                  let taken = archiveID(match.ref).flatMap({ archive.state.entity(.contact, $0) }),
+                  case let theirs = mobiles(taken), !theirs.isEmpty, theirs.isDisjoint(with: rowMobiles) else { return nil }
+            return sameMobile
+        }
+        return sameMobile ?? gone.first { e in rowMobiles.isEmpty || mobiles(e).isEmpty || !rowDiffers(r, from: e) }
+    }
+
+    /// A live contact row of a person this archive has removed (`removedOfRow`; helper-189 F4:
+    /// another salesperson brought a person back after a handover, and their new export added
+    /// a second, live one beside the removed one, the records still naming the first). A
+    /// duplicate of that person: refused, skipped (they stay removed; the file's records may
+    /// name them, as a handover's do), or, with `--on-duplicate update`, brought back
+    /// (`ChangeOperation.restoreContact`) and updated with the row's values, said in a warning.
+    /// The record the row stands for; nil when refused.
+    func planRestoredContact(_ i: Int, _ r: Row, _ gone: Entity, name: String, customer: String) -> String? {
         let table = tables[r.mapped].table.name
         let label = "\(gone.shortID) \(gone.displayName)"
         switch options.onDuplicate {
@@ -364,6 +401,8 @@ extension Importer.ChangeSetBuilder {
             b.status[i] = .duplicate
         case .update:
             _ = add(.restoreContact(gone.shortID, reason: "根据导入文件“\(source.fileName)”恢复"), row: i)
+            // The row's other values, as any update gives them (a new title given meanwhile).
+            guard settle(i, r, .contact, (gone.shortID, nil, MatchReason(.personName, "same name at the same customer", "同一客户下姓名相同")), value: name, customer: customer) != nil else { return nil }
             b.status[i] = .updated
             b.updateTargets[i] = gone.shortID
             updateWarnings.append(ImportProblem(
@@ -400,6 +439,18 @@ extension Importer.ChangeSetBuilder {
                 theirs = e
                 // (Another's file: its new records may name them, as its first import did.)
                 if !ownIDs && !idsReadAsHere && e.removed { b.set.removedMayBeNamed.insert(e.id) }
+            } else if case let live = (archiveChildren(.contact, of: owner).byFolded[CompanyName.personKey(CompanyName.Simplified.fold(name))] ?? []).map(\.e).sorted(by: { $0.id < $1.id }),
+                      case let rowMobiles = Set(Identity.allPhoneKeys(r.field("mobile"))),
+                      case let gives = r.fields.contains(where: { $0.0 != "name" && !$0.1.trimmedWhitespace.isEmpty }),
+                      let same = live.first(where: { e in
+                          !rowMobiles.isEmpty && !rowMobiles.isDisjoint(with: Identity.allPhoneKeys(e["mobile"]?.text)) || gives && !differs(e)
+                      }) {
+                // A live person of the name with the row's mobile, or every value the row's (it
+                // gives some: a bare name is anyone's): that person (an older file of a person
+                // brought back since, imported again, added a removed copy and moved the records
+                // to it: helper-191 3). Unchanged, said below when the row gives other values; an
+                // import removes no one.
+                theirs = same
             } else if case let live = (archiveChildren(.contact, of: owner).byFolded[CompanyName.personKey(CompanyName.Simplified.fold(name))] ?? []).map(\.e).sorted(by: { $0.id < $1.id }),
                       !live.isEmpty {
                 // (Also one written in the other script, 張偉 for 张伟: it was added beside them

@@ -196,7 +196,8 @@ extension Importer {
     func update(_ kind: EntityKind, ref: String, _ r: Row, row: Int, earlier: FileRecord?,
                         alsoDiffering: [(en: String, zh: String)] = [], gradeColumn: String? = nil,
                         warnings: inout [ImportProblem], table: String, fileName: String, format: ImportSource.Format, add: (ChangeOperation, Int) -> Int) -> RowStatus {
-        let existing = ref.hasPrefix("@") ? nil : UInt64(ref.dropFirst()).flatMap { archive.state.entity(kind, $0) }
+        // (A removed contact an import brings back too: `planRestoredContact`.)
+        let existing = ref.hasPrefix("@") ? nil : UInt64(ref.dropFirst()).flatMap { archive.state.entityIncludingRemoved(kind, $0) }
         var fields: [(String, String)] = []
         var grade: String?
         var differing = alsoDiffering

@@ -1125,7 +1125,7 @@ enum Lookup {
                 if found.count > 1 {
                     throw ArchiveError(.ambiguous, "\(q) matches \(found.count) contact records; give more of the name or the id",
                                        zh: "“\(q)”匹配到 \(found.count) 个联系人，请输入更完整的名称或编号",
-                                       candidates: found.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+                                       candidates: found.sorted { $0.id < $1.id }.prefix(20).map { Self.candidate($0, in: state) })
                 }
             }
             // A customer's 统一社会信用代码, as an import names a customer by it (`customer show
@@ -1176,7 +1176,7 @@ enum Lookup {
         guard !several.isEmpty else { return nil }
         throw ArchiveError(.ambiguous, "\(q) matches \(several.count) \(kind.en) records (traditional and simplified characters alike); give more of the name or the id",
                            zh: "“\(q)”匹配到 \(several.count) 个\(kind.zh)（繁简写法视为相同），请输入更完整的名称或编号",
-                           candidates: several.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+                           candidates: several.sorted { $0.id < $1.id }.prefix(20).map { Self.candidate($0, in: state) })
     }
 
     private static func resolveAsWritten(_ kind: EntityKind, _ q: String, in state: ArchiveState, suggest: Bool = false) throws -> Entity {
@@ -1398,7 +1398,7 @@ enum Lookup {
         throw ArchiveError(
             .ambiguous, "\(shown) matches \(matches.count) \(kind.en) records; give more of the name or the id",
             zh: "“\(shown)”匹配到 \(matches.count) 个\(kind.zh)，请输入更完整的名称或编号",
-            candidates: matches.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+            candidates: matches.prefix(20).map { Self.candidate($0, in: state) })
     }
 }
 
@@ -1406,6 +1406,15 @@ extension Lookup {
     /// For a removed record of a customer that was removed too: "随客户 C1 甲公司一并移除" (a
     /// contact of a removed customer was said removed as if on its own: helper-182 F5); nil
     /// otherwise.
+    /// A record offered as a candidate: its id and name, and a contact's or project's customer
+    /// (two 李雷 of two customers were listed as `R7 李雷`, `R8 李雷`: helper-184 N11).
+    static func candidate(_ e: Entity, in state: ArchiveState) -> String {
+        guard e.kind == .contact || e.kind == .project, let id = e["customer"]?.ref, let c = state.entityIncludingRemoved(.customer, id) else {
+            return "\(e.shortID) \(e.displayName)"
+        }
+        return "\(e.shortID) \(e.displayName)（\(c.displayName)）"
+    }
+
     static func removedWithCustomer(_ e: Entity, in state: ArchiveState) -> (en: String, zh: String)? {
         guard e.kind != .customer, let id = e["customer"]?.ref, let c = state.entityIncludingRemoved(.customer, id), c.removed else { return nil }
         return (" together with its customer \(c.shortID) \(c.displayName)", "随客户 \(c.shortID) \(c.displayName)一并移除")

@@ -216,8 +216,8 @@ extension ChangeDraft {
     /// they were), with an optional reason: what an import does with a person another
     /// salesperson's file has live, whom an earlier import of theirs added as removed
     /// (INTERCHANGE.md §6). Its customer must be live, and no live contact of the customer may
-    /// have its name (two people of one name would then be one customer's: the import adds
-    /// such a row as a new person instead).
+    /// have its name unless the two have mobiles and not one in common (told apart so, as
+    /// `contact add --force` adds a namesake).
     func restoreContact(_ query: String, reason: String = "", now: Int64) throws -> Entity {
         let q = query.trimmedSpaces
         guard q.hasPrefix(EntityKind.contact.idPrefix), let n = UInt64(q.dropFirst(EntityKind.contact.idPrefix.count)),
@@ -231,8 +231,19 @@ extension ChangeDraft {
             throw ArchiveError(.invalidTransition, "\(e.shortID) \(e.displayName) belongs to a removed customer; bring the customer back first (undo its removal)",
                                zh: "联系人 \(e.shortID) \(e.displayName)所属的客户已被移除，请先撤销当初移除该客户的批次。")
         }
-        let key = CompanyName.personKey(e["name"]?.text ?? "")
-        if let live = state.children(.contact, ofCustomer: owner).first(where: { CompanyName.personKey($0["name"]?.text ?? "") == key }) {
+        let key = CompanyName.personKey(CompanyName.Simplified.fold(e["name"]?.text ?? ""))
+        // (A mobile's digits, without a leading 86 of a Chinese number: the import compares the
+        // numbers of a cell more finely, `Identity.phoneKeys`, before it asks for a restore.)
+        func digits(_ text: String?) -> String {
+            let d = String((text ?? "").unicodeScalars.filter { $0.value >= 0x30 && $0.value <= 0x39 }.map(Character.init))
+            return d.count == 13 && d.hasPrefix("86") ? String(d.dropFirst(2)) : d
+        }
+        let mobile = digits(e["mobile"]?.text)
+        if let live = state.children(.contact, ofCustomer: owner).first(where: { c in
+            guard CompanyName.personKey(CompanyName.Simplified.fold(c["name"]?.text ?? "")) == key else { return false }
+            let theirs = digits(c["mobile"]?.text)
+            return mobile.isEmpty || theirs.isEmpty || mobile == theirs
+        }) {
             throw ArchiveError(.invalidTransition, "\(customer.displayName) has a live contact of that name, \(live.shortID) \(live.displayName)",
                                zh: "客户\(customer.displayName)下已有同名联系人 \(live.shortID) \(live.displayName)，无法恢复 \(e.shortID)。")
         }

@@ -106,8 +106,21 @@ struct Import: ArchiveCommand {
     /// are refused (`validate`, before the password is asked): only the last was imported,
     /// without a word (helper-189 F9), and `all` was read as customers.
     func importKind(_ given: [String]) throws -> ImportKind? {
-        guard !given.isEmpty, !given.contains(where: { $0.lowercased() == "all" || $0 == "全部" }) else { return nil }
-        let chosen = try kinds(given)
+        let all = given.filter { $0.lowercased() == "all" || $0 == "全部" }
+        guard !given.isEmpty, all.count < given.count else { return nil }
+        // (A word no kind has, said as a usage error: it printed the error's Swift form, exit 1,
+        // from `validate`: helper-191 5.)
+        let chosen: [ImportKind]
+        do {
+            chosen = try kinds(given.filter { !all.contains($0) })
+        } catch let e as CLIError {
+            throw ValidationError(e.message.text + (e.hint.map { L("; ", "。").text + $0.text } ?? ""))
+        }
+        // (all beside a kind imported every sheet: helper-191 6.)
+        if !all.isEmpty {
+            throw ValidationError(L("--kind all imports every sheet; give it alone, or give one kind",
+                                    "--kind all 表示导入全部数据，不能与其他类别同时指定；请只写 all，或只指定一种类别。").text)
+        }
         guard chosen.count == 1 else {
             let listed = chosen.map(\.rawValue)
             throw ValidationError(L("an import takes one --kind (given: \(listed.joined(separator: ", "))); leave --kind out to import every sheet of a workbook in one go, or import one kind at a time",
