@@ -136,7 +136,7 @@ final class ArchiveTests: XCTestCase {
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(zw.shortID) 已被移除"), true, "\($0)")
         }
         XCTAssertThrowsError(try a.logActivity(customer: boe.shortID, type: "call", summary: "谈价格", at: day(5), contacts: ["张伟"], now: day(5))) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(zw.shortID) 张伟已被移除。如需恢复，请用 salesvault history 查到移除该联系人的批次，再用 salesvault undo 撤销该批次"), true, "\($0)")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(zw.shortID) 张伟已被移除。如需恢复，请运行 salesvault contact restore \(zw.shortID)"), true, "\($0)")
         }
         XCTAssertThrowsError(try a.addProject(customer: boe.shortID, name: "项目一", fields: [("decisionMakers", "张伟")], now: day(5)))
         // Written in the other script, and as a complaint's complainant, alike (helper-185 F1).

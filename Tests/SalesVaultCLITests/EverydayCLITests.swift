@@ -542,6 +542,49 @@ extension EverydayCLITests {
     /// `project add` of a project the customer already has (the same name, spaces, width and
     /// traditional characters aside) asks for `--force`, as `contact add` does (it was taken
     /// without a word); another customer's project of that name is no duplicate.
+    /// `contact restore` brings one removed person back where they were, by id or by name, the
+    /// records naming them as before; refused beside a live namesake of the same mobile (or
+    /// none), for a person not removed, or for one removed with their customer; undone by the
+    /// batch it names (helper-191 7: the only way back was an undo, which for a handover's
+    /// person would have taken the whole import away).
+    func testAContactRestoreBringsBackOneRemovedPerson() throws {
+        try sv(["customer", "add", "华为技术有限公司"], day: 0)
+        try sv(["contact", "add", "华为", "王敏", "--mobile", "13800000001"], day: 0)
+        try sv(["project", "add", "华为", "园区网络改造", "--decision-makers", "王敏"], day: 0)
+        try sv(["contact", "remove", "王敏", "--reason", "离职"], day: 0)
+        let shown = try sv(["contact", "show", "王敏", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(shown.stderr.contains("如需恢复，请运行 salesvault contact restore R"), shown.stderr)
+        let before = try archiveBytes()
+        let notRemoved = try sv(["contact", "restore", "李雷", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(notRemoved.stderr.contains("已移除的联系人中没有“李雷”"), notRemoved.stderr)
+        XCTAssertEqual(try archiveBytes(), before)
+        let back = try sv(["contact", "restore", "王敏", "--reason", "重新入职", "--lang", "zh"], day: 0)
+        let restored = try XCTUnwrap(back.stdout.range(of: #"^已恢复联系人 R\d+ 王敏（华为技术有限公司）。如需撤销，请运行 salesvault undo B\d+。"#, options: .regularExpression), back.stdout)
+        XCTAssertTrue(try sv(["project", "show", "园区网络改造", "--lang", "zh"], day: 0).stdout.contains("王敏（R"), "named as live again")
+        XCTAssertFalse(try sv(["project", "show", "园区网络改造", "--lang", "zh"], day: 0).stdout.contains("已移除"))
+        XCTAssertTrue(try sv(["history", "--lang", "zh"], day: 0).stdout.contains("重新入职"))
+        let again = try sv(["contact", "restore", "R2", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(again.stderr.contains("未被移除，无需恢复"), again.stderr)
+        // Undone by the batch it named: removed again.
+        let batch = String(back.stdout[restored].split(separator: " ").last!.dropLast())
+        try sv(["undo", batch], day: 0)
+        try sv(["contact", "show", "R2"], day: 0, expect: 8)
+        // Beside a live namesake of the same mobile: refused; of another mobile: brought back.
+        let added = try sv(["contact", "add", "华为", "王敏", "--mobile", "13800000001", "--force"], day: 0).stdout
+        let namesake = try XCTUnwrap(added.range(of: #"R\d+"#, options: .regularExpression).map { String(added[$0]) }, added)
+        let clash = try sv(["contact", "restore", "R2", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(clash.stderr.contains("客户华为技术有限公司下已有同名联系人 \(namesake) 王敏，无法恢复 R2。"), clash.stderr)
+        try sv(["contact", "edit", namesake, "--set", "手机=13900000009", "--force"], day: 0)
+        try sv(["contact", "restore", "R2"], day: 0)
+        XCTAssertEqual(try sv(["contact", "list", "--json"], day: 0).stdout.components(separatedBy: "王敏").count - 1, 2)
+        // With its customer: the customer's removal is what to undo.
+        try sv(["customer", "add", "中兴通讯"], day: 0)
+        try sv(["contact", "add", "中兴", "钱多多"], day: 0)
+        try sv(["customer", "remove", "中兴通讯"], day: 0)
+        let withCustomer = try sv(["contact", "restore", "钱多多", "--lang", "en"], day: 0, expect: 8)
+        XCTAssertTrue(withCustomer.stderr.contains("belongs to a removed customer; bring the customer back first"), withCustomer.stderr)
+    }
+
     func testProjectAddAsksBeforeAddingTheSameProjectTwice() throws {
         try sv(["customer", "add", "华为技术有限公司"], day: 0)
         try sv(["customer", "add", "中兴通讯"], day: 0)
@@ -587,7 +630,7 @@ extension EverydayCLITests {
         let gone = try sv(["contact", "remove", "钱多多", "--reason", "离职", "--lang", "zh"], day: 0)
         XCTAssertNotNil(gone.stdout.range(of: #"^已移除联系人 R\d+ 钱多多。变更历史仍保留；如需恢复，请运行 salesvault undo B\d+。"#, options: .regularExpression), gone.stdout)
         let again = try sv(["contact", "add", "中兴", "钱多多", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(again.stderr.contains("中兴通讯曾有该联系人，已被移除：R") && again.stderr.contains("钱多多（姓名相同）") && again.stderr.contains("如确要作为新联系人添加，请加上 --force"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("中兴通讯曾有该联系人，已被移除：R") && again.stderr.contains("钱多多（姓名相同）") && again.stderr.contains("。如要恢复该联系人，请运行 salesvault contact restore R") && again.stderr.contains("如确要作为新联系人添加，请加上 --force"), again.stderr)
         // Written with a space: said removed, not "not found" (helper-185).
         let spaced = try sv(["contact", "show", "钱 多多", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(spaced.stderr.contains("联系人 R") && spaced.stderr.contains(" 钱多多已被移除"), spaced.stderr)

@@ -902,7 +902,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try "客户,时间,类型,内容,联系人\n甲公司,2026-11-20 10:00,电话,再谈价格,张伟\n".write(toFile: log, atomically: true, encoding: .utf8)
         let l = try sv(["--lang", "zh", "import", log, "--yes"], expect: nil)
         XCTAssertNotEqual(l.status, 0)
-        XCTAssertTrue(l.stdout.contains("联系人“张伟”（R2）已从档案中移除，不能再填为跟进记录的联系人。如需恢复，请运行 salesvault history 找到移除该联系人的批次"), l.stdout)
+        XCTAssertTrue(l.stdout.contains("联系人“张伟”（R2）已从档案中移除，不能再填为跟进记录的联系人。如需恢复，请先运行 salesvault contact restore R2，再重新导入"), l.stdout)
         let project = dir.path("新项目.csv")
         try "客户,项目名称,决策人\n甲公司,项目二,张伟、李雷\n".write(toFile: project, atomically: true, encoding: .utf8)
         let p = try sv(["import", project, "--yes", "--lang", "en"], expect: nil)

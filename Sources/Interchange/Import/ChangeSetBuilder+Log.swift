@@ -97,8 +97,8 @@ extension Importer.ChangeSetBuilder {
         let role = key == "decisionMakers" ? (en: "a decision maker", zh: "决策人") : key == "complainant" ? (en: "a complainant", zh: "投诉人")
             : (en: "a person of the entry", zh: "跟进记录的联系人")
         refuse(i, header(r, key), r.refs[key] ?? name,
-               "the contact \(name) (\(gone.shortID)) was removed from the archive and cannot be named as \(role.en) anew; to bring them back, undo the change that removed them (see salesvault history), then import again; or name another contact",
-               "联系人“\(name)”（\(gone.shortID)）已从档案中移除，不能再填为\(role.zh)。如需恢复，请运行 salesvault history 找到移除该联系人的批次，用 salesvault undo 撤销后重新导入；如不恢复，请改填其他联系人或留空")
+               "the contact \(name) (\(gone.shortID)) was removed from the archive and cannot be named as \(role.en) anew; to bring them back, run salesvault contact restore \(gone.shortID), then import again; or name another contact",
+               "联系人“\(name)”（\(gone.shortID)）已从档案中移除，不能再填为\(role.zh)。如需恢复，请先运行 salesvault contact restore \(gone.shortID)，再重新导入；如不恢复，请改填其他联系人或留空")
         return true
     }
 

@@ -917,8 +917,9 @@ extension ChangeDraft {
                     if let kept = goneNamed.last(where: { keeping.contains($0.id) }) { return kept }
                     if let gone = goneNamed.last {
                         let with = Lookup.removedWithCustomer(gone, in: state)
-                        throw ArchiveError(.notFound, "the \(target.en) \(gone.shortID) \(gone.displayName) was removed\(with?.en ?? ""); to bring it back, undo the change that removed it (see salesvault history)",
-                                           zh: "\(target.zh) \(gone.shortID) \(gone.displayName)已\(with?.zh ?? "被移除")。如需恢复，请用 salesvault history 查到移除该\(with == nil ? target.zh : "客户")的批次，再用 salesvault undo 撤销该批次")
+                        let back = Lookup.wayBack(gone, with: with)
+                        throw ArchiveError(.notFound, "the \(target.en) \(gone.shortID) \(gone.displayName) was removed\(with?.en ?? ""); \(back.en)",
+                                           zh: "\(target.zh) \(gone.shortID) \(gone.displayName)已\(with?.zh ?? "被移除")。\(back.zh)")
                     }
                     if near.count == 1, !goneNear.isEmpty {
                         let live = "\(near[0].shortID) \(near[0].displayName)"
@@ -1222,6 +1223,10 @@ enum Lookup {
                 throw ArchiveError(.notFound, "\(kind.idPrefix)\(id) was removed\(with.en); to bring it back, undo the change that removed it (see salesvault history)",
                                    zh: "\(kind.zh) \(kind.idPrefix)\(id) 已\(with.zh)；如需恢复，请在 salesvault history 中找到移除该客户的批次，再用 salesvault undo 撤销")
             }
+            if kind == .contact {
+                let back = wayBack(gone, with: nil)
+                throw ArchiveError(.notFound, "the contact \(gone.shortID) \(gone.displayName) was removed; \(back.en)", zh: "联系人 \(gone.shortID) \(gone.displayName)已被移除。\(back.zh)")
+            }
             throw ArchiveError(.notFound, "\(kind.idPrefix)\(id) was removed; to bring it back, undo the change that removed it (see salesvault history)",
                                // (移除, as `contact remove` says it; a log entry is 删除: helper-184 N11.)
                                zh: "\(kind.zh) \(kind.idPrefix)\(id) 已被\(kind == .activity ? "删除" : "移除")；如需恢复，请在 salesvault history 中找到\(kind == .activity ? "删除" : "移除")它的批次，再用 salesvault undo 撤销")
@@ -1296,9 +1301,11 @@ enum Lookup {
                 let others = matches.prefix(5).map { "\($0.shortID) \($0.displayName)" }
                 let see = kind == .customer ? ("salesvault history \(gone.shortID)", "可用 salesvault history \(gone.shortID) 查看其记录；") : ("salesvault history", "")
                 let with = Self.removedWithCustomer(gone, in: state)
-                throw ArchiveError(.notFound, "the \(kind.en) \(gone.shortID) \(gone.displayName) was removed\(with?.en ?? ""); to bring it back, undo the change that removed it (see \(see.0))"
+                let back = kind == .contact ? Self.wayBack(gone, with: with)
+                    : (en: "to bring it back, undo the change that removed it (see \(see.0))", zh: "如需恢复，请用 salesvault history 查到移除该\(with == nil ? kind.zh : "客户")的批次，再用 salesvault undo 撤销该批次")
+                throw ArchiveError(.notFound, "the \(kind.en) \(gone.shortID) \(gone.displayName) was removed\(with?.en ?? ""); \(back.en)"
                                        + (others.isEmpty ? "" : "; other names holding it: " + others.joined(separator: "; ")),
-                                   zh: "\(kind.zh) \(gone.shortID) \(gone.displayName)已\(with?.zh ?? "被移除")。\(see.1)如需恢复，请用 salesvault history 查到移除该\(with == nil ? kind.zh : "客户")的批次，再用 salesvault undo 撤销该批次"
+                                   zh: "\(kind.zh) \(gone.shortID) \(gone.displayName)已\(with?.zh ?? "被移除")。\(see.1)\(back.zh)"
                                        + (others.isEmpty ? "" : "。名称中含有“\(shown)”的另有：" + others.joined(separator: "、") + "，如指其中之一，请改用编号或全称"),
                                    candidates: [])
             }
@@ -1413,6 +1420,17 @@ extension Lookup {
             return "\(e.shortID) \(e.displayName)"
         }
         return "\(e.shortID) \(e.displayName)（\(c.displayName)）"
+    }
+
+    /// How a removed contact comes back: `contact restore`, or, when they went with their
+    /// customer (`with`), the undo of that customer's removal (an undo of a handover's import,
+    /// which also removed the person, would take the whole import away: helper-191 7).
+    static func wayBack(_ e: Entity, with: (en: String, zh: String)?) -> (en: String, zh: String) {
+        guard with == nil else {
+            return ("to bring it back, undo the change that removed the customer (see salesvault history)",
+                    "如需恢复，请用 salesvault history 查到移除该客户的批次，再用 salesvault undo 撤销该批次")
+        }
+        return ("to bring them back: salesvault contact restore \(e.shortID)", "如需恢复，请运行 salesvault contact restore \(e.shortID)")
     }
 
     static func removedWithCustomer(_ e: Entity, in state: ArchiveState) -> (en: String, zh: String)? {

@@ -220,9 +220,29 @@ extension ChangeDraft {
     /// `contact add --force` adds a namesake).
     func restoreContact(_ query: String, reason: String = "", now: Int64) throws -> Entity {
         let q = query.trimmedSpaces
-        guard q.hasPrefix(EntityKind.contact.idPrefix), let n = UInt64(q.dropFirst(EntityKind.contact.idPrefix.count)),
-              let e = state.entityIncludingRemoved(.contact, n) else {
-            throw ArchiveError(.notFound, "no contact \(q) in the archive", zh: "档案中没有联系人 \(q)")
+        let e: Entity
+        if q.uppercased().hasPrefix(EntityKind.contact.idPrefix), let n = UInt64(q.dropFirst(EntityKind.contact.idPrefix.count)) {
+            guard let found = state.entityIncludingRemoved(.contact, n) else {
+                throw ArchiveError(.notFound, "no contact \(q.uppercased()) in the archive", zh: "档案中没有联系人 \(q.uppercased())。")
+            }
+            e = found
+        } else {
+            // By name (`contact restore 张伟`, in either script): the one removed person of it.
+            let key = CompanyName.personKey(CompanyName.Simplified.fold(q))
+            var gone: [Entity] = []
+            state.eachIncludingRemoved(.contact) { c in
+                if c.removed, CompanyName.personKey(CompanyName.Simplified.fold(c["name"]?.text ?? "")) == key { gone.append(c) }
+            }
+            guard !gone.isEmpty else {
+                throw ArchiveError(.notFound, "no removed contact is named \(q); salesvault history lists what was removed",
+                                   zh: "已移除的联系人中没有“\(q)”。可用 salesvault history 查看移除过哪些联系人。")
+            }
+            guard gone.count == 1 else {
+                throw ArchiveError(.ambiguous, "\(gone.count) removed contacts are named \(q); give the id of the one to bring back",
+                                   zh: "已移除的联系人中有 \(gone.count) 位“\(q)”，请改用编号指定要恢复哪一位。",
+                                   candidates: gone.sorted { $0.id < $1.id }.map { Lookup.candidate($0, in: state) })
+            }
+            e = gone[0]
         }
         guard e.removed else {
             throw ArchiveError(.invalidTransition, "\(e.shortID) \(e.displayName) is not removed", zh: "联系人 \(e.shortID) \(e.displayName)未被移除，无需恢复。")

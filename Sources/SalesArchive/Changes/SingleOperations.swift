@@ -27,6 +27,13 @@ extension CustomerArchive {
         try perform(.remove(kind, query, reason: reason), now: now)
     }
 
+    /// Brings back a removed contact, by id or by the name of the one removed person of it,
+    /// where they were (RECORDS.md §4).
+    @discardableResult
+    public func restoreContact(_ query: String, reason: String = "", now: Int64) throws -> Entity {
+        try perform(.restoreContact(query, reason: reason), now: now)
+    }
+
     @discardableResult
     public func addContact(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         try perform(.addContact(customer: customer, name: name, fields: fields), now: now)

@@ -16,8 +16,9 @@ struct ContactCommand: ParsableCommand {
               salesvault contact add 华为 王敏 --title 采购经理 --role decisionMaker --attitude supportive
               salesvault contact edit 王敏 --set background="清华大学毕业，喜欢围棋"
               salesvault contact list 华为
+              salesvault contact restore R3 --reason 重新入职
             """,
-        subcommands: [Add.self, Edit.self, Show.self, List.self, Remove.self])
+        subcommands: [Add.self, Edit.self, Show.self, List.self, Remove.self, Restore.self])
 
     struct Add: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Add a contact person to a customer.")
@@ -54,9 +55,9 @@ struct ContactCommand: ParsableCommand {
                     let removed = Identity.removedLikelyDuplicateContacts(customer: c.id, name: name, mobile: phone, in: archive.state)
                     if let gone = removed.last {
                         throw CLIError(.inputRefused, L("\(c.displayName) had this contact, removed since: " + removed.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; ")
-                                                        + "; to bring it back with its records, undo the change that removed it (see salesvault history)",
+                                                        + "; to bring them back: salesvault contact restore \(gone.customer.shortID)",
                                                         "\(c.displayName)曾有该联系人，已被移除：" + removed.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")
-                                                        + "。如要恢复该联系人，请在 salesvault history 中找到移除 \(gone.customer.shortID) 的批次，用 salesvault undo 撤销"),
+                                                        + "。如要恢复该联系人，请运行 salesvault contact restore \(gone.customer.shortID)"),
                                        hint: L("nothing was added; to add them as a new person, add them again with --force", "本次未添加。如确要作为新联系人添加，请加上 --force 重新添加。"))
                     }
                 }
@@ -142,6 +143,29 @@ struct ContactCommand: ParsableCommand {
             }
             Terminal.print(L("Removed \(e.shortID) \(e.displayName); the history is kept (to bring them back: salesvault undo \(batch)).",
                              "已移除联系人 \(e.shortID) \(sentence(endingWith: e.displayName, zh: true))变更历史仍保留；如需恢复，请运行 salesvault undo \(batch)。").text)
+        }
+    }
+
+    /// Brings a removed contact back where they were, without undoing the batch that removed
+    /// them (which may have done more: a handover's import, which added and removed the
+    /// person, also brought the customer and its records: helper-191 7).
+    struct Restore: ArchiveCommand {
+        static let configuration = CommandConfiguration(abstract: "Bring a removed contact back (the records naming them name them again as live).")
+        @Argument(help: "The removed contact's id (R3), or their name when one removed person has it.") var contact: String
+        @Option(parsing: .unconditional, help: "Why (kept in the history), e.g. 重新入职.") var reason: String?
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        var capability: Capability { .write }
+
+        func run(in context: ArchiveContext) throws {
+            let (e, company, batch) = try context.use { archive in
+                let batch = "B\(archive.vault.header.recordCount)"
+                let e = try archive.restoreContact(contact, reason: reason ?? "", now: Clock.now)
+                return (e, e["customer"]?.ref.flatMap { archive.state.entity(.customer, $0) }?.displayName ?? "", batch)
+            }
+            Terminal.print(L("Brought back \(e.shortID) \(e.displayName) of \(company) (to undo: salesvault undo \(batch)).",
+                             "已恢复联系人 \(e.shortID) \(e.displayName)（\(company)）。如需撤销，请运行 salesvault undo \(batch)。").text)
         }
     }
 }

@@ -245,6 +245,7 @@ enum UnknownCommand {
         "view": ["show"], "get": ["show"], "modify": ["edit"], "change": ["edit"],
         "添加": ["add"], "新增": ["add"], "新建": ["add", "init"], "列表": ["list"], "列出": ["list"], "查看": ["show"], "显示": ["show"],
         "修改": ["edit"], "编辑": ["edit"], "删除": ["remove"], "移除": ["remove"], "评级": ["grade"], "等级": ["grade"],
+        "恢复": ["restore"], "还原": ["restore"], "undelete": ["restore"],
         "客户": ["customer"], "联系人": ["contact"], "跟进": ["log"], "跟进记录": ["log"], "项目": ["project"], "投诉": ["complaint"],
         "导入": ["import"], "导出": ["export"], "报表": ["report"], "周报": ["report"], "撤销": ["undo"], "搜索": ["search"], "查找": ["search"],
         "状态": ["status"], "历史": ["history"], "改密码": ["passwd"], "密码": ["passwd"], "部门": ["dept"], "托管": ["escrow"],
