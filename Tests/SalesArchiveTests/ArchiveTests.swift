@@ -133,7 +133,7 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(try a.resolve(.project, deal.shortID)["decisionMakers"]?.refs, [zw.id, zwm.id])
         let panel = try a.addProject(customer: boe.shortID, name: "面板采购", now: day(5))
         XCTAssertThrowsError(try a.edit(.project, panel.shortID, fields: [("decisionMakers", shown)], now: day(5))) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(zw.shortID) 已被移除"), true, "\($0)")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(zw.shortID) 张伟已被移除。如需恢复，请运行 salesvault contact restore \(zw.shortID)"), true, "\($0)")
         }
         XCTAssertThrowsError(try a.logActivity(customer: boe.shortID, type: "call", summary: "谈价格", at: day(5), contacts: ["张伟"], now: day(5))) {
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(zw.shortID) 张伟已被移除。如需恢复，请运行 salesvault contact restore \(zw.shortID)"), true, "\($0)")

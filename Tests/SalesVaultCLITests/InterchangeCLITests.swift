@@ -926,7 +926,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(edited.contains("张伟（R2，已移除）") && !edited.contains("李雷"), edited)
         let refused = try sv(["--lang", "zh", "project", "add", "甲公司", "项目三", "--decision-makers", "R2"], expect: nil)
         XCTAssertNotEqual(refused.status, 0)
-        XCTAssertTrue(refused.stderr.contains("R2 已被移除"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("联系人 R2 张伟已被移除。如需恢复，请运行 salesvault contact restore R2"), refused.stderr)
         // By name too, where the project names them already (helper-186 F7); by id in a file, on a new project, said removed.
         try sv(["project", "edit", "项目一", "--set", "决策人=张伟、李雷"])
         XCTAssertTrue(try sv(["--lang", "zh", "project", "show", "项目一"]).stdout.contains("张伟（R2，已移除）、李雷（R3）"))
@@ -1091,6 +1091,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // Skipped: nothing changes, no second 张伟.
         let skipped = try sv(on: successor, ["--lang", "zh", "import", second, "--yes", "--on-duplicate", "skip"])
         XCTAssertTrue(skipped.stdout.contains("无需导入"), skipped.stdout)
+        XCTAssertTrue(skipped.stdout.contains("在本档案中已移除，按 --on-duplicate skip 仍保持移除。如需恢复，请改用 --on-duplicate update 导入，或运行 salesvault contact restore R"), skipped.stdout)
         XCTAssertEqual(try bytes(successor), held)
         // Updated: the same person back, the records naming them as before.
         let updated = try sv(on: successor, ["--lang", "zh", "import", second, "--yes", "--on-duplicate", "update"])

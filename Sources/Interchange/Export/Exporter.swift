@@ -72,7 +72,7 @@ public enum Exporter {
             if kind == .contacts, case let removed = removedNamed(state, kinds: options.kinds), !removed.isEmpty {
                 headers.append(options.zh ? "已移除" : "Removed")
                 rows = rows.map { $0 + [.empty] }
-                rows += removed.map { e in [.text(e.shortID)] + specs.map { value($0, e[number: $0.number], state: state, zh: options.zh, byID: byID) } + [.flag(true)] }
+                rows += removed.map { e in [.text(e.shortID)] + specs.map { value($0, e[number: $0.number], state: state, zh: options.zh, byID: byID) } + [.text(options.zh ? "是" : "yes")] }
             }
             return ExportTable(kind: kind, name: kind.sheetName(zh: options.zh), headers: headers, rows: rows)
         }
