@@ -76,7 +76,7 @@ final class ArchiveTests: XCTestCase {
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("客户 \(gone.shortID)（甲公司）已被移除。可用 salesvault history \(gone.shortID) 查看其记录；"), true, "\($0)")
         }
         XCTAssertThrowsError(try a.resolve(.contact, "王敏")) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(wang.shortID) 王敏已随客户 \(gone.shortID) 甲公司一并移除。如需恢复，请用 salesvault history 查到移除该客户的批次"), true, "\($0)")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(wang.shortID) 王敏已随客户 \(gone.shortID) 甲公司一并移除。如需恢复，请先用 salesvault history 查出移除该客户的批次编号"), true, "\($0)")
         }
         XCTAssertThrowsError(try a.resolve(.contact, wang.shortID)) {
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(wang.shortID) 已随客户 \(gone.shortID) 甲公司一并移除；"), true, "\($0)")

@@ -630,7 +630,7 @@ extension EverydayCLITests {
         let gone = try sv(["contact", "remove", "钱多多", "--reason", "离职", "--lang", "zh"], day: 0)
         XCTAssertNotNil(gone.stdout.range(of: #"^已移除联系人 R\d+ 钱多多。变更历史仍保留；如需恢复，请运行 salesvault undo B\d+。"#, options: .regularExpression), gone.stdout)
         let again = try sv(["contact", "add", "中兴", "钱多多", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(again.stderr.contains("中兴通讯曾有该联系人，已被移除：R") && again.stderr.contains("钱多多（姓名相同）") && again.stderr.contains("。如要恢复该联系人，请运行 salesvault contact restore R") && again.stderr.contains("如确要作为新联系人添加，请加上 --force"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("中兴通讯曾有该联系人，已被移除：R") && again.stderr.contains("钱多多（姓名相同）") && again.stderr.contains("。如需恢复此人，请运行 salesvault contact restore R") && again.stderr.contains("如确要作为新联系人添加，请加上 --force"), again.stderr)
         // Written with a space: said removed, not "not found" (helper-185).
         let spaced = try sv(["contact", "show", "钱 多多", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(spaced.stderr.contains("联系人 R") && spaced.stderr.contains(" 钱多多已被移除"), spaced.stderr)
@@ -642,6 +642,7 @@ extension EverydayCLITests {
         try sv(["contact", "add", "中兴", "钱多多", "--force"], day: 0)
         let namesakes = try sv(["contact", "show", "钱多多", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertNotNil(namesakes.stderr.range(of: #"候选：\n  R\d+ 钱多多（华为[^）]*）\n  R\d+ 钱多多（中兴[^）]*）"#, options: .regularExpression), namesakes.stderr)
+        XCTAssertTrue(namesakes.stderr.contains("“钱多多”匹配到 2 位联系人") && namesakes.stderr.contains("姓名相同，请改用上面列出的编号"), namesakes.stderr)
         try sv(["contact", "add", "中兴", "钱小多", "--mobile", "13900000009", "--lang", "zh"], day: 0, expect: 8)
         let complaint = try sv(["complaint", "show", "TS-2026-0099", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(complaint.stderr.contains("可用 salesvault complaint list 查看已有投诉"), complaint.stderr)
@@ -1139,7 +1140,7 @@ extension EverydayCLITests {
         try sv(["contact", "add", "阿里巴巴", "张伟"], day: 0)
         try sv(["contact", "add", "阿里巴巴", "張偉", "--force"], day: 0)
         let person = try sv(["contact", "show", "张", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(person.stderr.contains("匹配到 2 个联系人"), person.stderr)
+        XCTAssertTrue(person.stderr.contains("匹配到 2 位联系人"), person.stderr)
 
         // A past follow-up date set after a later contact: said it is on no list.
         try sv(["log", "add", "阿里巴巴", "call", "已沟通"], day: 2, hour: 10)

@@ -902,7 +902,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try "客户,时间,类型,内容,联系人\n甲公司,2026-11-20 10:00,电话,再谈价格,张伟\n".write(toFile: log, atomically: true, encoding: .utf8)
         let l = try sv(["--lang", "zh", "import", log, "--yes"], expect: nil)
         XCTAssertNotEqual(l.status, 0)
-        XCTAssertTrue(l.stdout.contains("联系人“张伟”（R2）已从档案中移除，不能再填为跟进记录的联系人。如需恢复，请先运行 salesvault contact restore R2，再重新导入"), l.stdout)
+        XCTAssertTrue(l.stdout.contains("联系人 R2 张伟已从档案中移除，不能再填为跟进记录的联系人。如需恢复，请先运行 salesvault contact restore R2，然后重新导入"), l.stdout)
         let project = dir.path("新项目.csv")
         try "客户,项目名称,决策人\n甲公司,项目二,张伟、李雷\n".write(toFile: project, atomically: true, encoding: .utf8)
         let p = try sv(["import", project, "--yes", "--lang", "en"], expect: nil)
@@ -933,7 +933,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try "客户,项目名称,决策人\n甲公司,项目五,R2\n".write(toFile: projectByID, atomically: true, encoding: .utf8)
         let byID = try sv(["--lang", "zh", "import", projectByID, "--yes"], expect: nil)
         XCTAssertNotEqual(byID.status, 0)
-        XCTAssertTrue(byID.stdout.contains("联系人“张伟”（R2）已从档案中移除，不能再填为决策人"), byID.stdout)
+        XCTAssertTrue(byID.stdout.contains("联系人 R2 张伟已从档案中移除，不能再填为决策人"), byID.stdout)
     }
 
     /// After a handover, the person brought back in the first archive is the successor's removed
@@ -1091,7 +1091,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // Skipped: nothing changes, no second 张伟.
         let skipped = try sv(on: successor, ["--lang", "zh", "import", second, "--yes", "--on-duplicate", "skip"])
         XCTAssertTrue(skipped.stdout.contains("无需导入"), skipped.stdout)
-        XCTAssertTrue(skipped.stdout.contains("在本档案中已移除，按 --on-duplicate skip 仍保持移除。如需恢复，请改用 --on-duplicate update 导入，或运行 salesvault contact restore R"), skipped.stdout)
+        XCTAssertTrue(skipped.stdout.contains("已被移除；因本次按 --on-duplicate skip 导入，此人仍保持移除状态。如需恢复，请改用 --on-duplicate update 重新导入，或运行 salesvault contact restore R"), skipped.stdout)
         XCTAssertEqual(try bytes(successor), held)
         // Updated: the same person back, the records naming them as before.
         let updated = try sv(on: successor, ["--lang", "zh", "import", second, "--yes", "--on-duplicate", "update"])

@@ -403,7 +403,7 @@ extension Importer.ChangeSetBuilder {
             updateWarnings.append(ImportProblem(
                 table: table, line: r.line, column: header(r, "name"), value: name,
                 reason: "\(label) stays removed in this archive, as --on-duplicate skip asks; to bring them back, import with --on-duplicate update or run salesvault contact restore \(gone.shortID)",
-                reasonZH: "\(label)在本档案中已移除，按 --on-duplicate skip 仍保持移除。如需恢复，请改用 --on-duplicate update 导入，或运行 salesvault contact restore \(gone.shortID)"))
+                reasonZH: "联系人 \(label)已被移除；因本次按 --on-duplicate skip 导入，此人仍保持移除状态。如需恢复，请改用 --on-duplicate update 重新导入，或运行 salesvault contact restore \(gone.shortID)"))
         case .update:
             _ = add(.restoreContact(gone.shortID, reason: "根据导入文件“\(source.fileName)”恢复"), row: i)
             // The row's other values, as any update gives them (a new title given meanwhile).

@@ -98,7 +98,7 @@ extension Importer.ChangeSetBuilder {
             : (en: "a person of the entry", zh: "跟进记录的联系人")
         refuse(i, header(r, key), r.refs[key] ?? name,
                "the contact \(name) (\(gone.shortID)) was removed from the archive and cannot be named as \(role.en) anew; to bring them back, run salesvault contact restore \(gone.shortID), then import again; or name another contact",
-               "联系人“\(name)”（\(gone.shortID)）已从档案中移除，不能再填为\(role.zh)。如需恢复，请先运行 salesvault contact restore \(gone.shortID)，再重新导入；如不恢复，请改填其他联系人或留空")
+               "联系人 \(gone.shortID) \(name)已从档案中移除，不能再填为\(role.zh)。如需恢复，请先运行 salesvault contact restore \(gone.shortID)，然后重新导入；如不恢复，请改填其他联系人或留空")
         return true
     }
 

@@ -1125,7 +1125,7 @@ enum Lookup {
                 if found.count == 1 { return found[0] }
                 if found.count > 1 {
                     throw ArchiveError(.ambiguous, "\(q) matches \(found.count) contact records; give more of the name or the id",
-                                       zh: "“\(q)”匹配到 \(found.count) 个联系人，请输入更完整的名称或编号",
+                                       zh: "“\(q)”匹配到 \(found.count) 位联系人",
                                        candidates: found.sorted { $0.id < $1.id }.prefix(20).map { Self.candidate($0, in: state) })
                 }
             }
@@ -1176,7 +1176,7 @@ enum Lookup {
         let several = exact.count > 1 ? exact : holding.count > 1 && Set(holding.map(\.id)) != asWritten ? holding : []
         guard !several.isEmpty else { return nil }
         throw ArchiveError(.ambiguous, "\(q) matches \(several.count) \(kind.en) records (traditional and simplified characters alike); give more of the name or the id",
-                           zh: "“\(q)”匹配到 \(several.count) 个\(kind.zh)（繁简写法视为相同），请输入更完整的名称或编号",
+                           zh: "“\(q)”匹配到 \(several.count) \(kind == .contact ? "位" : "个")\(kind.zh)（繁简写法视为相同）",
                            candidates: several.sorted { $0.id < $1.id }.prefix(20).map { Self.candidate($0, in: state) })
     }
 
@@ -1404,7 +1404,7 @@ enum Lookup {
         }
         throw ArchiveError(
             .ambiguous, "\(shown) matches \(matches.count) \(kind.en) records; give more of the name or the id",
-            zh: "“\(shown)”匹配到 \(matches.count) 个\(kind.zh)，请输入更完整的名称或编号",
+            zh: "“\(shown)”匹配到 \(matches.count) \(kind == .contact ? "位" : "个")\(kind.zh)",
             candidates: matches.prefix(20).map { Self.candidate($0, in: state) })
     }
 }
@@ -1428,9 +1428,9 @@ extension Lookup {
     static func wayBack(_ e: Entity, with: (en: String, zh: String)?) -> (en: String, zh: String) {
         guard with == nil else {
             return ("to bring it back, undo the change that removed the customer (see salesvault history)",
-                    "如需恢复，请用 salesvault history 查到移除该客户的批次，再用 salesvault undo 撤销该批次")
+                    "如需恢复，请先用 salesvault history 查出移除该客户的批次编号，再用 salesvault undo 撤销该批次。")
         }
-        return ("to bring them back: salesvault contact restore \(e.shortID)", "如需恢复，请运行 salesvault contact restore \(e.shortID)")
+        return ("to bring them back: salesvault contact restore \(e.shortID)", "如需恢复，请运行 salesvault contact restore \(e.shortID)。")
     }
 
     static func removedWithCustomer(_ e: Entity, in state: ArchiveState) -> (en: String, zh: String)? {

@@ -235,7 +235,7 @@ extension ChangeDraft {
             }
             guard !gone.isEmpty else {
                 throw ArchiveError(.notFound, "no removed contact is named \(q); salesvault history lists what was removed",
-                                   zh: "已移除的联系人中没有“\(q)”。可用 salesvault history 查看移除过哪些联系人。")
+                                   zh: "已移除的联系人中没有“\(q)”。可用 salesvault history 查看曾移除的联系人。")
             }
             guard gone.count == 1 else {
                 throw ArchiveError(.ambiguous, "\(gone.count) removed contacts are named \(q); give the id of the one to bring back",

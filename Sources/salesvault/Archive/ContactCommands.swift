@@ -57,7 +57,7 @@ struct ContactCommand: ParsableCommand {
                         throw CLIError(.inputRefused, L("\(c.displayName) had this contact, removed since: " + removed.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; ")
                                                         + "; to bring them back: salesvault contact restore \(gone.customer.shortID)",
                                                         "\(c.displayName)曾有该联系人，已被移除：" + removed.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")
-                                                        + "。如要恢复该联系人，请运行 salesvault contact restore \(gone.customer.shortID)"),
+                                                        + "。如需恢复此人，请运行 salesvault contact restore \(gone.customer.shortID)。"),
                                        hint: L("nothing was added; to add them as a new person, add them again with --force", "本次未添加。如确要作为新联系人添加，请加上 --force 重新添加。"))
                     }
                 }

@@ -114,7 +114,7 @@ struct Import: ArchiveCommand {
         do {
             chosen = try kinds(given.filter { !all.contains($0) })
         } catch let e as CLIError {
-            throw ValidationError(e.message.text + (e.hint.map { L("; ", "。").text + $0.text } ?? ""))
+            throw ValidationError(e.message.text + (e.hint.map { L("; ", "。").text + $0.text + L("", "。").text } ?? ""))
         }
         // (all beside a kind imported every sheet: helper-191 6.)
         if !all.isEmpty {

@@ -52,6 +52,12 @@ struct CLIError: Error {
     let message: L
     let hint: L?
 
+    /// A candidate's name as listed (`R7 李雷（乙公司）`: 李雷), to tell when all share one.
+    static func candidateName(_ candidate: String) -> String {
+        let name = candidate.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? candidate
+        return name.hasSuffix("）") ? String(name.prefix { $0 != "（" }) : name
+    }
+
     init(_ kind: Kind, _ message: L, hint: L? = nil) {
         self.kind = kind
         self.message = message
@@ -156,6 +162,11 @@ enum ErrorReport {
             // named the same two: helper-178 F8.)
             case .ambiguous where (e.reasonZH ?? "").contains("请改用全称"):
                 L("give the full name, not the id", "请输入完整名称，不要用编号")
+            // (Several of one name, each with its customer: more of the name finds no one of them:
+            // helper-192.)
+            case .ambiguous where e.candidates.count > 1 && Set(e.candidates.map(CLIError.candidateName)).count == 1:
+                (e.reasonZH ?? "").contains("联系人") ? L("they share the name: give one of the ids above", "姓名相同，请改用上面列出的编号")
+                    : L("they share the name: give one of the ids above", "名称相同，请改用上面列出的编号")
             case .ambiguous where !e.candidates.isEmpty:
                 (e.reasonZH ?? "").contains("联系人") ? L("give more of the name, or one of the ids above", "请输入更完整的姓名，或输入上面列出的编号")
                     : L("give more of the name, or one of the ids above", "请输入更完整的名称，或输入上面列出的编号")
@@ -163,7 +174,7 @@ enum ErrorReport {
             // (A removed record's name: the message says the way back; "see customer list" was
             // beside the point: helper-181.)
             // (Not after a command that only reads, customer show C1: helper-183.)
-            case .notFound where e.reason.contains(" was removed; to bring it back"):
+            case .notFound where e.reason.contains(" was removed; to bring it back") || e.reason.contains(" was removed; to bring them back"):
                 CLIError.onlyReads(AgentServing.request?.words ?? CLIError.runningWords ?? Array(CommandLine.arguments.dropFirst())) ? nil : L("nothing was changed", "未做任何更改")
             case .notFound where e.reason.contains("; similar names: "):
                 // (One name: 其中一家 read oddly: helper-130; wording of helper-135.)

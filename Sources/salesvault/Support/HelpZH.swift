@@ -659,8 +659,8 @@ enum HelpZH {
         "Include the personal background (secret).": "显示个人背景（绝密）。",
         "List contacts, of one customer or all.": "列出某个客户或全部客户的联系人。",
         "Remove a contact from lists (history is kept).": "从档案中移除联系人（变更历史仍保留）。",
-        "Bring a removed contact back (the records naming them name them again as live).": "恢复已移除的联系人（原先关联此人的记录随之恢复关联）。",
-        "The removed contact's id (R3), or their name when one removed person has it.": "已移除联系人的编号（R3）；已移除的联系人中只有一位叫此名时，也可填姓名。",
+        "Bring a removed contact back (the records naming them name them again as live).": "恢复已移除的联系人（原先与此人关联的记录也随之恢复关联）。",
+        "The removed contact's id (R3), or their name when one removed person has it.": "已移除联系人的编号（如 R3）；如已移除的联系人中没有重名，也可填姓名。",
         "Why (kept in the history), e.g. 重新入职.": "原因（记入变更历史），如“重新入职”。",
         // Contact log
         "Log calls, visits and other contacts (every important contact updates the customer's record).": "登记电话、拜访等跟进记录（每次重要联系都会更新客户档案）。",
