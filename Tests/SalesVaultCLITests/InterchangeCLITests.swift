@@ -805,7 +805,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
             try sv(["export", "--format", format, "--out", out, "--force"])
             let r = try sv(on: successor, ["--lang", "zh", "import", out, "--yes"])
             XCTAssertFalse(r.stdout.contains("问题"), r.stdout)
-            XCTAssertTrue(r.stdout.contains("张伟在原档案中已移除：导入时将先添加、再在本批次中移除"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("张伟在原档案中已移除，导入后在本档案中同样为已移除状态，仅保留在引用此人的跟进记录、项目和投诉中"), r.stdout)
             // The count said is the rows written (the removed person's too: helper-188 L3).
             if format == "json", let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any] {
                 let written = ["customers", "contacts", "projects", "log", "complaints"].reduce(0) { $0 + ((file[$1] as? [Any])?.count ?? 0) }

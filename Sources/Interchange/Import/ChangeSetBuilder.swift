@@ -325,7 +325,7 @@ extension Importer {
                 updateWarnings.append(ImportProblem(
                     table: tables[rows[i].mapped].table.name, line: rows[i].line, column: header(rows[i], "name"), value: name,
                     reason: "\(name) was removed in the archive the file came from: added and removed again in this import, kept only on the log entries, projects and complaints that name them",
-                    reasonZH: "\(name)在原档案中已移除：导入时将先添加、再在本批次中移除，只在引用此人的跟进记录、项目和投诉中保留"))
+                    reasonZH: "\(name)在原档案中已移除，导入后在本档案中同样为已移除状态，仅保留在引用此人的跟进记录、项目和投诉中"))
             }
         // A rename that waited for a customer whose row was not imported: refused as the clash it is.
         for (id, waiting) in renamesWaiting.sorted(by: { $0.key < $1.key }) {
