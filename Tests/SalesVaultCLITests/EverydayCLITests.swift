@@ -574,8 +574,14 @@ extension EverydayCLITests {
         let namesake = try XCTUnwrap(added.range(of: #"R\d+"#, options: .regularExpression).map { String(added[$0]) }, added)
         let clash = try sv(["contact", "restore", "R2", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(clash.stderr.contains("客户华为技术有限公司下已有同名联系人 \(namesake) 王敏，无法恢复 R2。"), clash.stderr)
+        // (Also when the namesake's cell holds the number beside another: helper-193 7.)
+        try sv(["contact", "edit", namesake, "--set", "手机=13900000009 13800000001", "--force"], day: 0)
+        try sv(["contact", "restore", "R2"], day: 0, expect: 8)
         try sv(["contact", "edit", namesake, "--set", "手机=13900000009", "--force"], day: 0)
-        try sv(["contact", "restore", "R2"], day: 0)
+        // Full-width, as the other commands read an id; another kind's id said so (helper-193 8).
+        let logID = try sv(["contact", "restore", "L3", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(logID.stderr.contains("L3 是跟进记录的编号，不是联系人的编号"), logID.stderr)
+        try sv(["contact", "restore", "Ｒ２"], day: 0)
         XCTAssertEqual(try sv(["contact", "list", "--json"], day: 0).stdout.components(separatedBy: "王敏").count - 1, 2)
         // With its customer: the customer's removal is what to undo.
         try sv(["customer", "add", "中兴通讯"], day: 0)
@@ -628,7 +634,7 @@ extension EverydayCLITests {
         // (helper-184 N5); N12 and the complaint hint beside.
         try sv(["contact", "add", "中兴", "钱多多", "--mobile", "13900000009"], day: 0)
         let gone = try sv(["contact", "remove", "钱多多", "--reason", "离职", "--lang", "zh"], day: 0)
-        XCTAssertNotNil(gone.stdout.range(of: #"^已移除联系人 R\d+ 钱多多。变更历史仍保留；如需恢复，请运行 salesvault undo B\d+。"#, options: .regularExpression), gone.stdout)
+        XCTAssertNotNil(gone.stdout.range(of: #"^已移除联系人 R\d+ 钱多多（批次 B\d+），变更历史仍保留。如需恢复，请运行 salesvault contact restore R\d+。"#, options: .regularExpression), gone.stdout)
         let again = try sv(["contact", "add", "中兴", "钱多多", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(again.stderr.contains("中兴通讯曾有该联系人，已被移除：R") && again.stderr.contains("钱多多（姓名相同）") && again.stderr.contains("。如需恢复此人，请运行 salesvault contact restore R") && again.stderr.contains("如确要作为新联系人添加，请加上 --force"), again.stderr)
         // Written with a space: said removed, not "not found" (helper-185).

@@ -948,7 +948,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try sv(["log", "add", "甲公司", "visit", "拜访经理王敏", "--with", "R2"])
         try sv(["log", "add", "甲公司", "visit", "拜访工程师王敏", "--with", "R3"])
         let removed = try sv(["contact", "remove", "R2"]).stdout
-        let removal = try XCTUnwrap(removed.range(of: #"(?<=undo )B\d+"#, options: .regularExpression).map { String(removed[$0]) }, removed)
+        XCTAssertTrue(removed.contains("salesvault contact restore R2"), removed)
         let first = dir.path("a1.xlsx"), second = dir.path("a2.xlsx")
         try sv(["export", "--out", first])
         let successor = try newArchive("b.svault", owner: "李娜")
@@ -958,7 +958,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         }
         XCTAssertEqual(try people().map { $0["title"] as? String }, ["工程师"])
         // Brought back, and given a new title, there.
-        try sv(["undo", removal])
+        try sv(["contact", "restore", "R2"])
         try sv(["contact", "edit", "R2", "--set", "职务=总监"])
         try sv(["export", "--out", second])
         let held = try bytes(successor)
@@ -990,6 +990,42 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
             XCTAssertEqual(try bytes(successor), now, "\(choice): \(r.stdout)")
         }
         XCTAssertEqual(try people().count, 2)
+    }
+
+    /// Removed people and an import's rows (helper-193): two removed namesakes and a row that
+    /// tells neither (the latest was restored and retitled); a row of a removed person's name
+    /// with another mobile (a copy added without a word); this archive's own export naming a
+    /// removed person (the hint was to undo the batch, a handover's whole import).
+    func testRemovedNamesakesAreNeverTakenAtRandom() throws {
+        try sv(["customer", "add", "甲公司"])
+        try sv(["contact", "add", "甲公司", "王敏", "--title", "经理", "--mobile", "13800000001"])
+        try sv(["contact", "add", "甲公司", "王敏", "--title", "工程师", "--mobile", "13800000002", "--force"])
+        let book = dir.path("own.xlsx")
+        try sv(["export", "--out", book])
+        try sv(["contact", "remove", "R2"])
+        try sv(["contact", "remove", "R3"])
+        let held = try bytes(archive)
+        let row = dir.path("王敏.csv")
+        try "客户,姓名,职务\n甲公司,王敏,经理\n".write(toFile: row, atomically: true, encoding: .utf8)
+        for choice in ["refuse", "skip", "update"] {
+            let r = try sv(["--lang", "zh", "import", row, "--yes", "--on-duplicate", choice], expect: nil)
+            XCTAssertNotEqual(r.status, 0, choice)
+            XCTAssertTrue(r.stdout.contains("档案中该客户下有 2 位已移除的同名联系人（R2 王敏（13800000001）、R3 王敏（13800000002）），无法确定本行是哪一位"), r.stdout)
+            XCTAssertEqual(try bytes(archive), held, choice)
+        }
+        // With a mobile, that one.
+        try "客户,姓名,职务,手机\n甲公司,王敏,经理,13800000001\n".write(toFile: row, atomically: true, encoding: .utf8)
+        try sv(["import", row, "--yes", "--on-duplicate", "update"])
+        XCTAssertTrue(try sv(["contact", "show", "R2"]).stdout.contains("经理"))
+        try sv(["contact", "show", "R3"], expect: 8)
+        // Another mobile: a new person, and the removed one said, with the way back.
+        try sv(["contact", "remove", "R2"])
+        try "客户,姓名,手机\n甲公司,王敏,13900000009\n".write(toFile: row, atomically: true, encoding: .utf8)
+        let other = try sv(["--lang", "zh", "import", row, "--yes", "--dry-run"])
+        XCTAssertTrue(other.stdout.contains("该客户下有已移除的同名联系人 R3 王敏（手机号不同），本行将作为新联系人添加。如是同一人（已换手机号），请先运行 salesvault contact restore R3"), other.stdout)
+        // This archive's own export naming R3, removed since: restore named, not the batch.
+        let own = try sv(["--lang", "zh", "import", book, "--yes", "--on-duplicate", "update"], expect: nil)
+        XCTAssertTrue(own.stdout.contains("R3 王敏已从档案中移除（批次 B") && own.stdout.contains("如需恢复，请先运行 salesvault contact restore R3，然后重新导入"), own.stdout)
     }
 
     /// The 已移除 mark is a flag: `"removed": []` was read as empty, a live person (helper-189
@@ -1070,8 +1106,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try sv(["contact", "add", "甲公司", "王敏"])
         try sv(["project", "add", "甲公司", "园区网络", "--decision-makers", "张伟,王敏"])
         try sv(["complaint", "file", "甲公司", "--about", "售后部", "--description", "迟到", "--complainant", "张伟"])
-        let removed = try sv(["contact", "remove", "张伟", "--reason", "离职"]).stdout
-        let removal = try XCTUnwrap(removed.range(of: #"(?<=undo )B\d+"#, options: .regularExpression).map { String(removed[$0]) }, removed)
+        try sv(["contact", "remove", "张伟", "--reason", "离职"])
         let first = dir.path("f1.xlsx"), second = dir.path("f2.xlsx")
         try sv(["export", "--out", first])
         let successor = try newArchive("b.svault", owner: "李娜")
@@ -1079,7 +1114,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let shown = try sv(on: successor, ["--lang", "zh", "project", "show", "园区网络"]).stdout
         let removedID = try XCTUnwrap(shown.range(of: #"(?<=张伟（)R\d+(?=，已移除）)"#, options: .regularExpression).map { String(shown[$0]) }, shown)
         // Brought back where they were, and exported again.
-        try sv(["undo", removal])
+        try sv(["contact", "restore", "张伟", "--reason", "重新入职"])
         try sv(["export", "--out", second])
         let held = try bytes(successor)
         // Refused by default, saying what each choice does.
@@ -1188,7 +1223,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // (The batch as the removal names it, the one history gives it.)
         let said = try sv(["contact", "remove", "张伟", "--reason", "离职"]).stdout
         let removal = try XCTUnwrap(try history().last { $0["operation"] as? String == "remove" }?["batch"] as? String)
-        XCTAssertTrue(said.contains("salesvault undo \(removal))"), said)
+        XCTAssertTrue(said.contains("(batch \(removal))") && said.contains("salesvault contact restore R2"), said)
         try sv(["contact", "add", "甲公司", "张伟", "--force"])
         let undone = try sv(["--lang", "zh", "undo", removal])
         XCTAssertTrue(undone.stderr.contains("注意：恢复的联系人“张伟”（R2，甲公司）与该客户现有联系人“张伟”（R") && undone.stderr.contains("，姓名相同）可能是同一人")

@@ -299,7 +299,15 @@ extension Importer.ChangeSetBuilder {
         }
         // A person this archive has removed, whom the row is (helper-189 F4; helper-191 1, 2):
         // refused, skipped, or brought back, not a second one beside them.
-        if own == nil, let gone = removedOfRow(r, customer: customer, name: name, live: match) {
+        if own == nil, case let found = removedOfRow(r, customer: customer, name: name, live: match), case .several(let gone) = found {
+            let listed = gone.sorted { $0.id < $1.id }.map { "\($0.shortID) \($0.displayName)" + ($0["mobile"]?.text.map { "（\($0)）" } ?? "") }
+            let listedEN = gone.sorted { $0.id < $1.id }.map { "\($0.shortID) \($0.displayName)" + ($0["mobile"]?.text.map { " (\($0))" } ?? "") }
+            refuse(i, header(r, "name"), name,
+                   "this archive has \(gone.count) removed contacts of this name at the customer (\(listedEN.joined(separator: "; "))), and the row does not tell which it is: give the person's mobile, or bring one back with salesvault contact restore and import again",
+                   "档案中该客户下有 \(gone.count) 位已移除的同名联系人（\(listed.joined(separator: "、"))），无法确定本行是哪一位。请在本行填写此人的手机号，或先用 salesvault contact restore 恢复其中一位，然后重新导入")
+            return
+        }
+        if own == nil, case .one(let gone) = removedOfRow(r, customer: customer, name: name, live: match) {
             guard let settled = planRestoredContact(i, r, gone, name: name, customer: customer) else { return }
             if people[pkey] == nil { people[pkey] = (settled, r.line) } else if people[pkey]?.ref != settled { sharedNames.insert("R|\(pkey)") }
             for mobile in mobileKeys where mobiles[mobile] == nil { mobiles[mobile] = (settled, r.line) }
@@ -329,6 +337,15 @@ extension Importer.ChangeSetBuilder {
             if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated; b.updateTargets[i] = ref }
         } else {
             sayNamesake(r, customer: customer, name: name, column: header(r, "name"))
+            // A removed person of the name, of another mobile (`removedOfRow` took none): said,
+            // with the way back if it is them (a copy was added without a word: helper-193 4).
+            if own == nil, let owner = archiveID(customer),
+               let gone = (removedContacts[owner]?[CompanyName.personKey(CompanyName.Simplified.fold(name))] ?? []).max(by: { $0.id < $1.id }) {
+                updateWarnings.append(ImportProblem(
+                    table: tables[r.mapped].table.name, line: r.line, column: header(r, "name"), value: name,
+                    reason: "the customer has a removed contact of this name, \(gone.shortID) \(gone.displayName), of another mobile: the row is added as a new contact. If it is that person with a new mobile, run salesvault contact restore \(gone.shortID), then import again",
+                    reasonZH: "该客户下有已移除的同名联系人 \(gone.shortID) \(gone.displayName)（手机号不同），本行将作为新联系人添加。如是同一人（已换手机号），请先运行 salesvault contact restore \(gone.shortID)，然后重新导入"))
+            }
             ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
             fileChildren[ref] = (customer, name, tables[r.mapped].table.name, r.line)
             fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)
@@ -364,20 +381,32 @@ extension Importer.ChangeSetBuilder {
     /// after a handover, then changed (a new title), was added again beside the removed one,
     /// the file's records moved to the copy; of two people of one name, the live one got the
     /// other's values (helper-191 1, 2).
-    func removedOfRow(_ r: Row, customer: String, name: String, live match: (ref: String, line: Int?, why: MatchReason)?) -> Entity? {
+    enum RemovedOfRow { case none, one(Entity), several([Entity]) }
+
+    func removedOfRow(_ r: Row, customer: String, name: String, live match: (ref: String, line: Int?, why: MatchReason)?) -> RemovedOfRow {
         guard let owner = archiveID(customer),
               case let gone = (removedContacts[owner]?[CompanyName.personKey(CompanyName.Simplified.fold(name))] ?? []).sorted(by: { $0.id > $1.id }),
-              !gone.isEmpty else { return nil }
+              !gone.isEmpty else { return .none }
         let rowMobiles = Set(Identity.allPhoneKeys(r.field("mobile")))
         func mobiles(_ e: Entity) -> Set<String> { Set(Identity.allPhoneKeys(e["mobile"]?.text)) }
-        let sameMobile = rowMobiles.isEmpty ? nil : gone.first { !mobiles($0).isDisjoint(with: rowMobiles) }
+        let sameMobile = rowMobiles.isEmpty ? [] : gone.filter { !mobiles($0).isDisjoint(with: rowMobiles) }
         if let match {
+            // (Also beside a live namesake without a mobile: the row's mobile is the removed
+            // one's, which is the stronger sign: helper-193 2.)
             guard match.why.kind == .personName, match.line == nil, !rowMobiles.isEmpty,
                   let taken = archiveID(match.ref).flatMap({ archive.state.entity(.contact, $0) }),
-                  case let theirs = mobiles(taken), !theirs.isEmpty, theirs.isDisjoint(with: rowMobiles) else { return nil }
-            return sameMobile
+                  mobiles(taken).isDisjoint(with: rowMobiles), !sameMobile.isEmpty else { return .none }
+            return sameMobile.count == 1 ? .one(sameMobile[0]) : .several(sameMobile)
         }
-        return sameMobile ?? gone.first { e in rowMobiles.isEmpty || mobiles(e).isEmpty || !rowDiffers(r, from: e) }
+        if sameMobile.count == 1 { return .one(sameMobile[0]) }
+        if sameMobile.count > 1 { return .several(sameMobile) }
+        // Else one whose every value is the row's, or whose mobile does not contradict the
+        // row's; of several such, none is taken (the latest was restored and given the row's
+        // title, the row another's: helper-193 1).
+        let same = gone.filter { !rowDiffers(r, from: $0) }
+        if same.count == 1 { return .one(same[0]) }
+        let fitting = gone.filter { rowMobiles.isEmpty || mobiles($0).isEmpty }
+        return fitting.isEmpty ? .none : fitting.count == 1 ? .one(fitting[0]) : .several(fitting)
     }
 
     /// A live contact row of a person this archive has removed (`removedOfRow`; helper-189 F4:
@@ -477,7 +506,9 @@ extension Importer.ChangeSetBuilder {
             // What the row gives otherwise than the archive's record: not updated, said (it was
             // "nothing to update": helper-188 M3).
             // (A live one marked 已移除 in this archive's file, edited: said alike: helper-189 F5.)
-            if options.onDuplicate == .update, !noteRemovedUnchanged.contains(theirs.id), differs(theirs) {
+            // (A live one marked removed: said whatever the row gives, the mark being what is
+            // left out: helper-193 3.)
+            if !noteRemovedUnchanged.contains(theirs.id), !theirs.removed || options.onDuplicate == .update && differs(theirs) {
                 noteRemovedUnchanged.insert(theirs.id)
                 b.valuesLeftOut += 1
                 updateWarnings.append(theirs.removed ? ImportProblem(

@@ -605,7 +605,14 @@ extension Importer.ChangeSetBuilder {
         guard archive.state.entity(kind, n) != nil else {
             // Removed since (it was added again as new, without a word: helper-100).
             let by = (try? readSinceExport())?.batches[FieldKey(kind, n, nil)].map { "B\($0)" }
-            refuse(i, column, given, "\(id) \(e.displayName) was removed from the archive\(by.map { " (batch \($0))" } ?? ""); this row is not imported again. To bring it back, undo that batch\(by.map { " (salesvault undo \($0))" } ?? ""), or take the row out of the file",
+            // A contact comes back by `contact restore`, on their own (the batch that removed them
+            // may be a handover's import, whose undo takes all of it away: helper-193 3).
+            if kind == .contact, e["customer"]?.ref.flatMap({ archive.state.entity(.customer, $0) }) != nil {
+                refuse(i, column, given, "\(id) \(e.displayName) was removed from the archive\(by.map { " (batch \($0))" } ?? ""); this row is not imported again. To bring them back, run salesvault contact restore \(id), then import again; or take the row out of the file",
+                       "\(id) \(e.displayName)已从档案中移除\(by.map { "（批次 \($0)）" } ?? "")，本行不能导入。如需恢复，请先运行 salesvault contact restore \(id)，然后重新导入；否则请从文件中删去本行")
+                return .refused
+            }
+            refuse(i, column, given, "\(id) \(e.displayName) was removed from the archive\(by.map { " (batch \($0))" } ?? ""); this row is not imported again. To bring it back, undo \(by.map { "that batch (salesvault undo \($0))" } ?? "the batch that removed it (salesvault history lists it)"), or take the row out of the file",
                    "\(id) \(e.displayName)已从档案中移除\(by.map { "（批次 \($0)）" } ?? "")，本行不能导入。如需恢复，请先撤销移除它的批次\(by.map { "（salesvault undo \($0)）" } ?? "（批次号可用 salesvault history 查看）")后再导入；否则请从文件中删去本行")
             return .refused
         }

@@ -218,8 +218,41 @@ extension ChangeDraft {
     /// (INTERCHANGE.md §6). Its customer must be live, and no live contact of the customer may
     /// have its name unless the two have mobiles and not one in common (told apart so, as
     /// `contact add --force` adds a namesake).
+    /// The numbers of a mobile cell, as digits without a leading 86 or 0086: parts split at
+    /// `,，;；、/` and at spaces between numbers (`13900000009 13800000001` is two, `+86 138 0000
+    /// 0001` one: a part ends once it holds a whole number). Coarser than the import's
+    /// `Identity.phoneKeys`, which decides before it asks for a restore (helper-193 7: a live
+    /// namesake's second number was not seen).
+    static func mobileNumbers(_ text: String?) -> Set<String> {
+        var out = Set<String>()
+        func digits(_ s: Substring) -> String { String(s.unicodeScalars.filter { $0.value >= 0x30 && $0.value <= 0x39 }.map(Character.init)) }
+        func whole(_ d: String) -> Bool { d.hasPrefix("0086") ? d.count >= 15 : d.hasPrefix("86") ? d.count >= 13 : d.count >= 11 }
+        func add(_ d: String) {
+            let plain = d.hasPrefix("0086") && d.count == 15 ? String(d.dropFirst(4)) : d.hasPrefix("86") && d.count == 13 ? String(d.dropFirst(2)) : d
+            if plain.count >= 5 { out.insert(plain) }
+        }
+        for part in (text ?? "").split(whereSeparator: { ",，;；、/".contains($0) }) {
+            var number = ""
+            for word in part.split(whereSeparator: \.isWhitespace) {
+                number += digits(word)
+                if whole(number) { add(number); number = "" }
+            }
+            add(number)
+        }
+        return out
+    }
+
     func restoreContact(_ query: String, reason: String = "", now: Int64) throws -> Entity {
-        let q = query.trimmedSpaces
+        // (Ｒ２ as R2, as the other commands read an id: helper-193 8.)
+        let q = String(String.UnicodeScalarView(query.trimmedSpaces.unicodeScalars.map { s in
+            (0xFF01...0xFF5E).contains(s.value) ? Unicode.Scalar(s.value - 0xFEE0)! : s
+        }))
+        guard !q.isEmpty else { throw ArchiveError(.missingValue, "which contact? give their id (R3) or name", zh: "请指定要恢复的联系人：编号（如 R3）或姓名。") }
+        // Another kind's id (L3, C1, P4): said so, not "no removed contact is named L3".
+        if let kind = EntityKind.allCases.first(where: { $0 != .contact && !$0.idPrefix.isEmpty && q.uppercased().hasPrefix($0.idPrefix) && UInt64(q.dropFirst($0.idPrefix.count)) != nil }) {
+            throw ArchiveError(.invalidValue, "\(q.uppercased()) is the id of a \(kind.en), not of a contact; contact restore brings back contacts",
+                               zh: "\(q.uppercased()) 是\(kind.zh)的编号，不是联系人的编号；contact restore 只能恢复联系人。")
+        }
         let e: Entity
         if q.uppercased().hasPrefix(EntityKind.contact.idPrefix), let n = UInt64(q.dropFirst(EntityKind.contact.idPrefix.count)) {
             guard let found = state.entityIncludingRemoved(.contact, n) else {
@@ -252,17 +285,11 @@ extension ChangeDraft {
                                zh: "联系人 \(e.shortID) \(e.displayName)所属的客户已被移除，请先撤销当初移除该客户的批次。")
         }
         let key = CompanyName.personKey(CompanyName.Simplified.fold(e["name"]?.text ?? ""))
-        // (A mobile's digits, without a leading 86 of a Chinese number: the import compares the
-        // numbers of a cell more finely, `Identity.phoneKeys`, before it asks for a restore.)
-        func digits(_ text: String?) -> String {
-            let d = String((text ?? "").unicodeScalars.filter { $0.value >= 0x30 && $0.value <= 0x39 }.map(Character.init))
-            return d.count == 13 && d.hasPrefix("86") ? String(d.dropFirst(2)) : d
-        }
-        let mobile = digits(e["mobile"]?.text)
+        let mobiles = Self.mobileNumbers(e["mobile"]?.text)
         if let live = state.children(.contact, ofCustomer: owner).first(where: { c in
             guard CompanyName.personKey(CompanyName.Simplified.fold(c["name"]?.text ?? "")) == key else { return false }
-            let theirs = digits(c["mobile"]?.text)
-            return mobile.isEmpty || theirs.isEmpty || mobile == theirs
+            let theirs = Self.mobileNumbers(c["mobile"]?.text)
+            return mobiles.isEmpty || theirs.isEmpty || !mobiles.isDisjoint(with: theirs)
         }) {
             throw ArchiveError(.invalidTransition, "\(customer.displayName) has a live contact of that name, \(live.shortID) \(live.displayName)",
                                zh: "客户\(customer.displayName)下已有同名联系人 \(live.shortID) \(live.displayName)，无法恢复 \(e.shortID)。")

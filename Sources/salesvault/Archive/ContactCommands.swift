@@ -136,13 +136,14 @@ struct ContactCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
-            // (The batch named, with the way back, as `customer remove` names it: helper-185 F9.)
+            // (The batch named, as `customer remove` names it: helper-185 F9; the way back a
+            // contact has, as every hint about a removed one says: helper-193 9.)
             let (e, batch) = try context.use { archive in
                 let batch = "B\(archive.vault.header.recordCount)"
                 return (try archive.remove(.contact, contact, reason: reason ?? "", now: Clock.now), batch)
             }
-            Terminal.print(L("Removed \(e.shortID) \(e.displayName); the history is kept (to bring them back: salesvault undo \(batch)).",
-                             "已移除联系人 \(e.shortID) \(sentence(endingWith: e.displayName, zh: true))变更历史仍保留；如需恢复，请运行 salesvault undo \(batch)。").text)
+            Terminal.print(L("Removed \(e.shortID) \(e.displayName) (batch \(batch)); the history is kept (to bring them back: salesvault contact restore \(e.shortID)).",
+                             "已移除联系人 \(e.shortID) \(e.displayName)（批次 \(batch)），变更历史仍保留。如需恢复，请运行 salesvault contact restore \(e.shortID)。").text)
         }
     }
 

@@ -52,6 +52,12 @@ struct CLIError: Error {
     let message: L
     let hint: L?
 
+    /// A candidate as English prints it: `R7 李雷 (乙公司)`, not with the Chinese brackets.
+    static func bracketsInEnglish(_ candidate: String) -> String {
+        guard candidate.hasSuffix("）"), let open = candidate.lastIndex(of: "（") else { return candidate }
+        return candidate[..<open] + " (" + candidate[candidate.index(after: open)..<candidate.index(before: candidate.endIndex)] + ")"
+    }
+
     /// A candidate's name as listed (`R7 李雷（乙公司）`: 李雷), to tell when all share one.
     static func candidateName(_ candidate: String) -> String {
         let name = candidate.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? candidate
@@ -149,7 +155,7 @@ enum ErrorReport {
             }
             if !e.candidates.isEmpty {
                 message = oneLine(message) + (Language.current == .zh ? "\n候选：\n  " : "\ncandidates:\n  ")
-                    + e.candidates.map(oneLine).joined(separator: "\n  ")
+                    + e.candidates.map(oneLine).map { Language.current == .zh ? $0 : CLIError.bracketsInEnglish($0) }.joined(separator: "\n  ")
             }
             let status: ExitStatus = (e.code == .corruptRecord || e.code == .unsupportedRecord) ? .damaged : .inputRefused
             // (A time's refusal says how to write a time: the dates' hint is beside the point there,
