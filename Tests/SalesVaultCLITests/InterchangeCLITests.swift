@@ -971,6 +971,8 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(try people().count, 1, "skipped: still removed, no copy")
         let updated = try sv(on: successor, ["import", second, "--yes", "--on-duplicate", "update"])
         XCTAssertFalse(updated.stdout.contains("Problems"), updated.stdout)
+        // The preview lists the comeback and its new title (helper-193 5: neither was shown).
+        XCTAssertTrue(updated.stdout.contains("王敏: brought back (a removed contact)") && updated.stdout.contains("王敏: title 经理 → 总监"), updated.stdout)
         let both = try people()
         XCTAssertEqual(both.count, 2, "\(both)")
         XCTAssertEqual(Set(both.compactMap { $0["title"] as? String }), ["总监", "工程师"], "\(both)")

@@ -282,8 +282,14 @@ extension ImportPreview {
         guard let plan else { return [] }
         let automatic = Self.automaticFields
         var out: [String] = []
-        for event in plan.events where event.operation == .update {
-            guard let e = state.entity(event.kind, event.id) else { continue }  // (made by this import)
+        // (A removed contact the import brings back, and its values: helper-193 5.)
+        let restored = Set(plan.events.lazy.filter { $0.operation == .restore }.map(\.id))
+        for event in plan.events where event.operation == .update || event.operation == .restore {
+            guard let e = state.entity(event.kind, event.id) ?? (restored.contains(event.id) ? state.entityIncludingRemoved(event.kind, event.id) : nil) else { continue }  // (made by this import)
+            if event.operation == .restore {
+                out.append(zh ? "\(e.shortID) \(Self.short(e.displayName, 30))：恢复（已移除的联系人）" : "\(e.shortID) \(Self.short(e.displayName, 30)): brought back (a removed contact)")
+                continue
+            }
             for c in event.changes where !Schema.isNote(c.field) {
                 // (A complaint's status is shown: a withdrawal's 投诉不成立 or 已撤诉 was not.)
                 guard let spec = Schema.field(event.kind, number: c.field), !automatic.contains(spec.key) || (event.kind == .complaint && spec.key == "status")
