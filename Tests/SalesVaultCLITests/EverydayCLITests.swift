@@ -573,7 +573,8 @@ extension EverydayCLITests {
         let added = try sv(["contact", "add", "华为", "王敏", "--mobile", "13800000001", "--force"], day: 0).stdout
         let namesake = try XCTUnwrap(added.range(of: #"R\d+"#, options: .regularExpression).map { String(added[$0]) }, added)
         let clash = try sv(["contact", "restore", "R2", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(clash.stderr.contains("客户华为技术有限公司下已有同名联系人 \(namesake) 王敏，无法恢复 R2。"), clash.stderr)
+        XCTAssertTrue(clash.stderr.contains("客户华为技术有限公司下已有同名联系人 \(namesake) 王敏，且两人手机号相同，无法恢复 R2。如是同一人，请保留 \(namesake)"), clash.stderr)
+        try sv(["contact", "restore", " "], day: 0, expect: 64)
         // (Also when the namesake's cell holds the number beside another: helper-193 7.)
         try sv(["contact", "edit", namesake, "--set", "手机=13900000009 13800000001", "--force"], day: 0)
         try sv(["contact", "restore", "R2"], day: 0, expect: 8)

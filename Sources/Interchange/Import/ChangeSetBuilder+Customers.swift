@@ -299,15 +299,16 @@ extension Importer.ChangeSetBuilder {
         }
         // A person this archive has removed, whom the row is (helper-189 F4; helper-191 1, 2):
         // refused, skipped, or brought back, not a second one beside them.
-        if own == nil, case let found = removedOfRow(r, customer: customer, name: name, live: match), case .several(let gone) = found {
+        switch own == nil ? removedOfRow(r, customer: customer, name: name, live: match) : .none {
+        case .none: break
+        case .several(let gone):
             let listed = gone.sorted { $0.id < $1.id }.map { "\($0.shortID) \($0.displayName)" + ($0["mobile"]?.text.map { "（\($0)）" } ?? "") }
             let listedEN = gone.sorted { $0.id < $1.id }.map { "\($0.shortID) \($0.displayName)" + ($0["mobile"]?.text.map { " (\($0))" } ?? "") }
             refuse(i, header(r, "name"), name,
                    "this archive has \(gone.count) removed contacts of this name at the customer (\(listedEN.joined(separator: "; "))), and the row does not tell which it is: give the person's mobile, or bring one back with salesvault contact restore and import again",
                    "档案中该客户下有 \(gone.count) 位已移除的同名联系人（\(listed.joined(separator: "、"))），无法确定本行是哪一位。请在本行填写此人的手机号，或先用 salesvault contact restore 恢复其中一位，然后重新导入")
             return
-        }
-        if own == nil, case .one(let gone) = removedOfRow(r, customer: customer, name: name, live: match) {
+        case .one(let gone):
             guard let settled = planRestoredContact(i, r, gone, name: name, customer: customer) else { return }
             if people[pkey] == nil { people[pkey] = (settled, r.line) } else if people[pkey]?.ref != settled { sharedNames.insert("R|\(pkey)") }
             for mobile in mobileKeys where mobiles[mobile] == nil { mobiles[mobile] = (settled, r.line) }
@@ -373,6 +374,9 @@ extension Importer.ChangeSetBuilder {
         return false
     }
 
+    /// What `removedOfRow` finds: no removed person, one, or several the row fits alike.
+    enum RemovedOfRow { case none, one(Entity), several([Entity]) }
+
     /// The removed contact of `customer` a live contact row (not marked 已移除) is, by its name
     /// (in simplified characters): when no live contact is the row's (`live`), the latest of
     /// the name whose mobile is the row's, else one whose mobile neither contradicts (one of
@@ -381,8 +385,6 @@ extension Importer.ChangeSetBuilder {
     /// after a handover, then changed (a new title), was added again beside the removed one,
     /// the file's records moved to the copy; of two people of one name, the live one got the
     /// other's values (helper-191 1, 2).
-    enum RemovedOfRow { case none, one(Entity), several([Entity]) }
-
     func removedOfRow(_ r: Row, customer: String, name: String, live match: (ref: String, line: Int?, why: MatchReason)?) -> RemovedOfRow {
         guard let owner = archiveID(customer),
               case let gone = (removedContacts[owner]?[CompanyName.personKey(CompanyName.Simplified.fold(name))] ?? []).sorted(by: { $0.id > $1.id }),

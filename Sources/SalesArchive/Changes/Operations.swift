@@ -291,8 +291,12 @@ extension ChangeDraft {
             let theirs = Self.mobileNumbers(c["mobile"]?.text)
             return mobiles.isEmpty || theirs.isEmpty || !mobiles.isDisjoint(with: theirs)
         }) {
-            throw ArchiveError(.invalidTransition, "\(customer.displayName) has a live contact of that name, \(live.shortID) \(live.displayName)",
-                               zh: "客户\(customer.displayName)下已有同名联系人 \(live.shortID) \(live.displayName)，无法恢复 \(e.shortID)。")
+            // (Why, and what to do: helper-193 9.)
+            let theirs = Self.mobileNumbers(live["mobile"]?.text)
+            let why = mobiles.isEmpty || theirs.isEmpty ? (en: "one of them has no mobile to tell them apart", zh: "其中一位未填手机号，无法区分")
+                : (en: "they share a mobile", zh: "两人手机号相同")
+            throw ArchiveError(.invalidTransition, "\(customer.displayName) has a live contact of that name, \(live.shortID) \(live.displayName), and \(why.en); if they are one person, keep \(live.shortID); if not, give one of them their own mobile (contact edit --set mobile=…) and restore again",
+                               zh: "客户\(customer.displayName)下已有同名联系人 \(live.shortID) \(live.displayName)，且\(why.zh)，无法恢复 \(e.shortID)。如是同一人，请保留 \(live.shortID)；如不是，请为其中一位填写本人的手机号（contact edit --set 手机=…）后再恢复。")
         }
         let why = reason.trimmedWhitespace
         try commit([ChangeEvent(.restore, .contact, e.id, why.isEmpty ? [] : [FieldChange(field: Schema.reasonField, old: nil, new: .text(why))])], now: now)

@@ -159,6 +159,13 @@ struct ContactCommand: ParsableCommand {
 
         var capability: Capability { .write }
 
+        func validate() throws {
+            // (An empty one was "no removed contact is named" with exit 8: helper-193 8.)
+            if contact.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError(L("give the removed contact's id (R3) or name", "请填写要恢复的联系人编号（如 R3）或姓名").text)
+            }
+        }
+
         func run(in context: ArchiveContext) throws {
             let (e, company, batch) = try context.use { archive in
                 let batch = "B\(archive.vault.header.recordCount)"
