@@ -244,9 +244,7 @@ extension ChangeDraft {
 
     func restoreContact(_ query: String, reason: String = "", now: Int64) throws -> Entity {
         // (Ｒ２ as R2, as the other commands read an id: helper-193 8.)
-        let q = String(String.UnicodeScalarView(query.trimmedSpaces.unicodeScalars.map { s in
-            (0xFF01...0xFF5E).contains(s.value) ? Unicode.Scalar(s.value - 0xFEE0)! : s
-        }))
+        let q = CompanyName.halfWidth(query).trimmedSpaces
         guard !q.isEmpty else { throw ArchiveError(.missingValue, "which contact? give their id (R3) or name", zh: "请指定要恢复的联系人：编号（如 R3）或姓名。") }
         // Another kind's id (L3, C1, P4): said so, not "no removed contact is named L3".
         if let kind = EntityKind.allCases.first(where: { $0 != .contact && !$0.idPrefix.isEmpty && q.uppercased().hasPrefix($0.idPrefix) && UInt64(q.dropFirst($0.idPrefix.count)) != nil }) {
