@@ -133,18 +133,18 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(try a.resolve(.project, deal.shortID)["decisionMakers"]?.refs, [zw.id, zwm.id])
         let panel = try a.addProject(customer: boe.shortID, name: "面板采购", now: day(5))
         XCTAssertThrowsError(try a.edit(.project, panel.shortID, fields: [("decisionMakers", shown)], now: day(5))) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(zw.shortID) 张伟已被移除。如需恢复，请运行 salesvault contact restore \(zw.shortID)"), true, "\($0)")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(zw.shortID) 张伟（京东方科技集团股份有限公司）已移除。如需恢复，请运行 salesvault contact restore \(zw.shortID)"), true, "\($0)")
         }
         XCTAssertThrowsError(try a.logActivity(customer: boe.shortID, type: "call", summary: "谈价格", at: day(5), contacts: ["张伟"], now: day(5))) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(zw.shortID) 张伟已被移除。如需恢复，请运行 salesvault contact restore \(zw.shortID)"), true, "\($0)")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(zw.shortID) 张伟（京东方科技集团股份有限公司）已移除。如需恢复，请运行 salesvault contact restore \(zw.shortID)"), true, "\($0)")
         }
         XCTAssertThrowsError(try a.addProject(customer: boe.shortID, name: "项目一", fields: [("decisionMakers", "张伟")], now: day(5)))
         // Written in the other script, and as a complaint's complainant, alike (helper-185 F1).
         XCTAssertThrowsError(try a.logActivity(customer: boe.shortID, type: "call", summary: "谈价格", at: day(5), contacts: ["張偉"], now: day(5))) {
-            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("已被移除"), "\($0)")
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("张伟（京东方科技集团股份有限公司）已移除。"), "\($0)")
         }
         XCTAssertThrowsError(try a.fileComplaint(customer: boe.shortID, about: "售后部", description: "响应慢", complainant: "张伟", receivedAt: day(5), now: day(5))) {
-            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("已被移除"), "\($0)")
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("张伟（京东方科技集团股份有限公司）已移除。"), "\($0)")
         }
         // Another customer's person is no complainant of this one (helper-185 F2: stored).
         XCTAssertThrowsError(try a.fileComplaint(customer: branch.shortID, about: "售后部", description: "响应慢", complainant: zwm.shortID, receivedAt: day(5), now: day(5))) {

@@ -569,12 +569,16 @@ extension EverydayCLITests {
         let batch = String(back.stdout[restored].split(separator: " ").last!.dropLast())
         try sv(["undo", batch], day: 0)
         try sv(["contact", "show", "R2"], day: 0, expect: 8)
+        // Its id written full width is said removed too, with the way back (it was "not found").
+        let wide = try sv(["contact", "show", "Ｒ２", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(wide.stderr.contains("联系人 R2 王敏（华为技术有限公司）已移除。如需恢复，请运行 salesvault contact restore R2。"), wide.stderr)
         // Beside a live namesake of the same mobile: refused; of another mobile: brought back.
         let added = try sv(["contact", "add", "华为", "王敏", "--mobile", "13800000001", "--force"], day: 0).stdout
         let namesake = try XCTUnwrap(added.range(of: #"R\d+"#, options: .regularExpression).map { String(added[$0]) }, added)
         let clash = try sv(["contact", "restore", "R2", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(clash.stderr.contains("客户华为技术有限公司下已有同名联系人 \(namesake) 王敏，且两人手机号相同，无法恢复 R2。如是同一人，请保留 \(namesake)"), clash.stderr)
-        try sv(["contact", "restore", " "], day: 0, expect: 64)
+        XCTAssertTrue(clash.stderr.contains("客户华为技术有限公司下已有同名联系人 \(namesake) 王敏，且两人手机号相同，很可能是同一人，因此未恢复 R2。如是同一人，无需恢复，继续使用 \(namesake) 即可；如不是同一人，请先将 \(namesake) 的手机号改为其本人的号码（salesvault contact edit \(namesake) --set 手机=新手机号）再恢复 R2，或加 --force 直接恢复（salesvault contact restore R2 --force），恢复后两人同名，请以编号区分。"), clash.stderr)
+        let empty = try sv(["contact", "restore", " ", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(empty.stderr.contains("没有填写要恢复的联系人。请填写联系人编号（如 R3）或姓名，例如：salesvault contact restore R3。"), empty.stderr)
         // (Also when the namesake's cell holds the number beside another: helper-193 7.)
         try sv(["contact", "edit", namesake, "--set", "手机=13900000009 13800000001", "--force"], day: 0)
         try sv(["contact", "restore", "R2"], day: 0, expect: 8)
@@ -590,6 +594,24 @@ extension EverydayCLITests {
         try sv(["customer", "remove", "中兴通讯"], day: 0)
         let withCustomer = try sv(["contact", "restore", "钱多多", "--lang", "en"], day: 0, expect: 8)
         XCTAssertTrue(withCustomer.stderr.contains("belongs to a removed customer; bring the customer back first"), withCustomer.stderr)
+        // Beside a live namesake no mobile tells apart: said who has none and what to do, and
+        // --force brings them back anyway, as contact add --force adds a namesake (helper-195).
+        try sv(["customer", "add", "腾讯科技"], day: 0)
+        func id(_ output: String) throws -> String { try XCTUnwrap(output.range(of: #"R\d+"#, options: .regularExpression).map { String(output[$0]) }, output) }
+        let first = try id(try sv(["contact", "add", "腾讯", "李雷", "--mobile", "13700000007"], day: 0).stdout)
+        try sv(["contact", "remove", first], day: 0)
+        let second = try id(try sv(["contact", "add", "腾讯", "李雷", "--force"], day: 0).stdout)
+        let unknown = try sv(["contact", "restore", first, "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(unknown.stderr.contains("客户腾讯科技下已有同名联系人 \(second) 李雷，且 \(second) 未填写手机号，无法判断是否为同一人，因此未恢复 \(first)。如是同一人，无需恢复，继续使用 \(second) 即可；如不是同一人，请先为 \(second) 填写其本人的手机号（salesvault contact edit \(second) --set 手机=新手机号）再恢复 \(first)，或加 --force 直接恢复（salesvault contact restore \(first) --force），恢复后两人同名，请以编号区分。"), unknown.stderr)
+        let unknownEN = try sv(["contact", "restore", first, "--lang", "en"], day: 0, expect: 8)
+        XCTAssertTrue(unknownEN.stderr.contains("\(second) has no mobile, so \(first) was not brought back; if they are one person, there is nothing to restore"), unknownEN.stderr)
+        let before2 = try archiveBytes()
+        try sv(["contact", "restore", "R999"], day: 0, expect: 8)
+        XCTAssertEqual(try archiveBytes(), before2)
+        try sv(["contact", "restore", first, "--force"], day: 0)
+        let people = try sv(["contact", "list", "腾讯", "--json"], day: 0).stdout
+        XCTAssertEqual(people.components(separatedBy: "李雷").count - 1, 2, people)
+        try sv(["contact", "show", first], day: 0)
     }
 
     func testProjectAddAsksBeforeAddingTheSameProjectTwice() throws {
@@ -640,10 +662,10 @@ extension EverydayCLITests {
         XCTAssertTrue(again.stderr.contains("中兴通讯曾有该联系人，已被移除：R") && again.stderr.contains("钱多多（姓名相同）") && again.stderr.contains("。如需恢复此人，请运行 salesvault contact restore R") && again.stderr.contains("如确要作为新联系人添加，请加上 --force"), again.stderr)
         // Written with a space: said removed, not "not found" (helper-185).
         let spaced = try sv(["contact", "show", "钱 多多", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(spaced.stderr.contains("联系人 R") && spaced.stderr.contains(" 钱多多已被移除"), spaced.stderr)
+        XCTAssertTrue(spaced.stderr.contains("联系人 R") && spaced.stderr.contains(" 钱多多（中兴通讯）已移除"), spaced.stderr)
         // In traditional characters too (helper-189: "not found").
         let traditional = try sv(["contact", "show", "錢多多", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(traditional.stderr.contains("联系人 R") && traditional.stderr.contains(" 钱多多已被移除"), traditional.stderr)
+        XCTAssertTrue(traditional.stderr.contains("联系人 R") && traditional.stderr.contains(" 钱多多（中兴通讯）已移除"), traditional.stderr)
         // Two people of one name at two customers: each candidate with their customer (helper-184 N11).
         try sv(["contact", "add", "华为", "钱多多"], day: 0)
         try sv(["contact", "add", "中兴", "钱多多", "--force"], day: 0)

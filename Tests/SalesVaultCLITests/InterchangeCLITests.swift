@@ -926,7 +926,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(edited.contains("张伟（R2，已移除）") && !edited.contains("李雷"), edited)
         let refused = try sv(["--lang", "zh", "project", "add", "甲公司", "项目三", "--decision-makers", "R2"], expect: nil)
         XCTAssertNotEqual(refused.status, 0)
-        XCTAssertTrue(refused.stderr.contains("联系人 R2 张伟已被移除。如需恢复，请运行 salesvault contact restore R2"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("联系人 R2 张伟（甲公司）已移除。如需恢复，请运行 salesvault contact restore R2"), refused.stderr)
         // By name too, where the project names them already (helper-186 F7); by id in a file, on a new project, said removed.
         try sv(["project", "edit", "项目一", "--set", "决策人=张伟、李雷"])
         XCTAssertTrue(try sv(["--lang", "zh", "project", "show", "项目一"]).stdout.contains("张伟（R2，已移除）、李雷（R3）"))
@@ -1024,7 +1024,15 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try sv(["contact", "remove", "R2"])
         try "客户,姓名,手机\n甲公司,王敏,13900000009\n".write(toFile: row, atomically: true, encoding: .utf8)
         let other = try sv(["--lang", "zh", "import", row, "--yes", "--dry-run"])
-        XCTAssertTrue(other.stdout.contains("该客户下有已移除的同名联系人 R3 王敏（手机号不同），本行将作为新联系人添加。如是同一人（已换手机号），请先运行 salesvault contact restore R3"), other.stdout)
+        XCTAssertTrue(other.stdout.contains("该客户下有已移除的同名联系人 R3 王敏（手机号不同），导入时本行将作为新联系人添加。如是同一人（已换手机号），请先恢复此人（salesvault contact restore R3），再改为新号码（salesvault contact edit R3 --set 手机=新手机号），然后重新导入；如不是同一人，无需处理。"), other.stdout)
+        // The advice followed: the row is R3 then, no second 王敏 (restored with the old number
+        // alone, the row was a new person again: helper-195).
+        try sv(["contact", "restore", "R3"])
+        try sv(["contact", "edit", "R3", "--set", "手机=13900000009"])
+        let followed = try sv(["--lang", "zh", "import", row, "--yes"])
+        XCTAssertTrue(followed.stdout.contains("无需"), followed.stdout)
+        XCTAssertEqual(try sv(["contact", "list", "--json"]).stdout.components(separatedBy: "王敏").count - 1, 1)
+        try sv(["contact", "remove", "R3"])
         // This archive's own export naming R3, removed since: restore named, not the batch.
         let own = try sv(["--lang", "zh", "import", book, "--yes", "--on-duplicate", "update"], expect: nil)
         XCTAssertTrue(own.stdout.contains("R3 王敏已从档案中移除（批次 B") && own.stdout.contains("如需恢复，请先运行 salesvault contact restore R3，然后重新导入"), own.stdout)

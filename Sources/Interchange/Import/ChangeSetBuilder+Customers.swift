@@ -344,8 +344,10 @@ extension Importer.ChangeSetBuilder {
                let gone = (removedContacts[owner]?[CompanyName.personKey(CompanyName.Simplified.fold(name))] ?? []).max(by: { $0.id < $1.id }) {
                 updateWarnings.append(ImportProblem(
                     table: tables[r.mapped].table.name, line: r.line, column: header(r, "name"), value: name,
-                    reason: "the customer has a removed contact of this name, \(gone.shortID) \(gone.displayName), of another mobile: the row is added as a new contact. If it is that person with a new mobile, run salesvault contact restore \(gone.shortID), then import again",
-                    reasonZH: "该客户下有已移除的同名联系人 \(gone.shortID) \(gone.displayName)（手机号不同），本行将作为新联系人添加。如是同一人（已换手机号），请先运行 salesvault contact restore \(gone.shortID)，然后重新导入"))
+                    reason: "the customer has a removed contact of this name, \(gone.shortID) \(gone.displayName), of another mobile: the row is added as a new contact. If it is that person with a new mobile, bring them back first (salesvault contact restore \(gone.shortID)), give them the new number (salesvault contact edit \(gone.shortID) --set mobile=NUMBER), then import again; if not, nothing needs doing",
+                    // (Brought back with the old number, the row was a new person again: the
+                    // new number is given first: helper-195.)
+                    reasonZH: "该客户下有已移除的同名联系人 \(gone.shortID) \(gone.displayName)（手机号不同），导入时本行将作为新联系人添加。如是同一人（已换手机号），请先恢复此人（salesvault contact restore \(gone.shortID)），再改为新号码（salesvault contact edit \(gone.shortID) --set 手机=新手机号），然后重新导入；如不是同一人，无需处理"))
             }
             ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
             fileChildren[ref] = (customer, name, tables[r.mapped].table.name, r.line)

@@ -919,7 +919,7 @@ extension ChangeDraft {
                         let with = Lookup.removedWithCustomer(gone, in: state)
                         let back = Lookup.wayBack(gone, with: with)
                         throw ArchiveError(.notFound, "the \(target.en) \(gone.shortID) \(gone.displayName) was removed\(with?.en ?? ""); \(back.en)",
-                                           zh: "\(target.zh) \(gone.shortID) \(gone.displayName)已\(with?.zh ?? "被移除")。\(back.zh)")
+                                           zh: (target == .contact && with == nil ? Lookup.removedContact(gone, in: state) : "\(target.zh) \(gone.shortID) \(gone.displayName)已\(with?.zh ?? "被移除")。") + back.zh)
                     }
                     if near.count == 1, !goneNear.isEmpty {
                         let live = "\(near[0].shortID) \(near[0].displayName)"
@@ -1110,7 +1110,9 @@ enum Lookup {
             // question 惠州TCL科技 got: helper-133.)
             let plain = ChangeDraft.plainIdentifier(q)
             if plain != q, !plain.isEmpty {
-                do { return try resolveAsWritten(kind, plain, in: state, suggest: suggest) } catch let other as ArchiveError where other.code == .ambiguous { throw other } catch {}
+                // (A removed record's id so written, Ｒ２: said removed, with the way back; it was
+                // "not found" where R2 said removed.)
+                do { return try resolveAsWritten(kind, plain, in: state, suggest: suggest) } catch let other as ArchiveError where other.code == .ambiguous || isRemovedID(kind, plain, in: state) { throw other } catch {}
             }
             // A person's name with its spaces left out or put in (张三 for 张 三, 欧阳娜娜 for
             // 欧阳 娜娜): the same name, as `contact add` says (helper-97).
@@ -1225,7 +1227,7 @@ enum Lookup {
             }
             if kind == .contact {
                 let back = wayBack(gone, with: nil)
-                throw ArchiveError(.notFound, "the contact \(gone.shortID) \(gone.displayName) was removed; \(back.en)", zh: "联系人 \(gone.shortID) \(gone.displayName)已被移除。\(back.zh)")
+                throw ArchiveError(.notFound, "the contact \(gone.shortID) \(gone.displayName) was removed; \(back.en)", zh: "\(removedContact(gone, in: state))\(back.zh)")
             }
             throw ArchiveError(.notFound, "\(kind.idPrefix)\(id) was removed; to bring it back, undo the change that removed it (see salesvault history)",
                                // (移除, as `contact remove` says it; a log entry is 删除: helper-184 N11.)
@@ -1305,8 +1307,10 @@ enum Lookup {
                     : (en: "to bring it back, undo the change that removed it (see \(see.0))", zh: "如需恢复，请用 salesvault history 查到移除该\(with == nil ? kind.zh : "客户")的批次，再用 salesvault undo 撤销该批次")
                 throw ArchiveError(.notFound, "the \(kind.en) \(gone.shortID) \(gone.displayName) was removed\(with?.en ?? ""); \(back.en)"
                                        + (others.isEmpty ? "" : "; other names holding it: " + others.joined(separator: "; ")),
-                                   zh: "\(kind.zh) \(gone.shortID) \(gone.displayName)已\(with?.zh ?? "被移除")。\(see.1)\(back.zh)"
-                                       + (others.isEmpty ? "" : "。名称中含有“\(shown)”的另有：" + others.joined(separator: "、") + "，如指其中之一，请改用编号或全称"),
+                                   zh: (kind == .contact && with == nil ? Self.removedContact(gone, in: state) : "\(kind.zh) \(gone.shortID) \(gone.displayName)已\(with?.zh ?? "被移除")。")
+                                       + "\(see.1)\(back.zh)"
+                                       // (The way back of a contact ends its sentence: 。。 was printed.)
+                                       + (others.isEmpty ? "" : (back.zh.hasSuffix("。") ? "" : "。") + "名称中含有“\(shown)”的另有：" + others.joined(separator: "、") + "，如指其中之一，请改用编号或全称"),
                                    candidates: [])
             }
         }
@@ -1415,6 +1419,19 @@ extension Lookup {
     /// otherwise.
     /// A record offered as a candidate: its id and name, and a contact's or project's customer
     /// (two 李雷 of two customers were listed as `R7 李雷`, `R8 李雷`: helper-184 N11).
+    /// A removed contact said as `contact remove` says them: `联系人 R3 王敏（甲公司）已移除。`
+    /// (helper-195).
+    static func removedContact(_ e: Entity, in state: ArchiveState) -> String {
+        let customer = e["customer"]?.ref.flatMap { state.entityIncludingRemoved(.customer, $0) }
+        return "联系人 \(e.shortID) \(e.displayName)\(customer.map { "（\($0.displayName)）" } ?? "")已移除。"
+    }
+
+    /// Whether `q` is the id with its prefix (R2) of a removed record of `kind`.
+    static func isRemovedID(_ kind: EntityKind, _ q: String, in state: ArchiveState) -> Bool {
+        guard q.uppercased().hasPrefix(kind.idPrefix), let id = UInt64(q.dropFirst(kind.idPrefix.count)) else { return false }
+        return state.entityIncludingRemoved(kind, id)?.removed == true
+    }
+
     static func candidate(_ e: Entity, in state: ArchiveState) -> String {
         guard e.kind == .contact || e.kind == .project, let id = e["customer"]?.ref, let c = state.entityIncludingRemoved(.customer, id) else {
             return "\(e.shortID) \(e.displayName)"

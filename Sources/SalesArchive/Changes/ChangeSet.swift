@@ -15,7 +15,7 @@ public enum ChangeOperation: Sendable {
     case remove(EntityKind, String, reason: String = "")
     /// A removed contact brought back, by id (`R3`), with an optional reason (an import of a
     /// file that has them live: INTERCHANGE.md §6).
-    case restoreContact(String, reason: String = "")
+    case restoreContact(String, reason: String = "", force: Bool = false)
     case addContact(customer: String, name: String, fields: [(String, String)])
     case logActivity(LogEntry)
     case addProject(customer: String, name: String, fields: [(String, String)])
@@ -138,7 +138,7 @@ extension ChangeDraft {
             return try setGrade(query, to: grade, reason: reason, result: result, problem: problem, now: now)
         case let .noteGrade(query, result, problem, change): return try noteGrade(query, result: result, problem: problem, change: change, now: now)
         case let .remove(kind, query, reason): return try remove(kind, query, reason: reason, now: now)
-        case let .restoreContact(query, reason): return try restoreContact(query, reason: reason, now: now)
+        case let .restoreContact(query, reason, force): return try restoreContact(query, reason: reason, force: force, now: now)
         case let .addContact(customer, name, fields): return try addContact(customer: customer, name: name, fields: fields, now: now)
         case let .logActivity(l):
             return try logActivity(customer: l.customer, type: l.type, summary: l.summary, at: l.at, contacts: l.contacts, project: l.project,

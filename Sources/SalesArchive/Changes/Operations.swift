@@ -242,7 +242,7 @@ extension ChangeDraft {
         return out
     }
 
-    func restoreContact(_ query: String, reason: String = "", now: Int64) throws -> Entity {
+    func restoreContact(_ query: String, reason: String = "", force: Bool = false, now: Int64) throws -> Entity {
         // (Ｒ２ as R2, as the other commands read an id: helper-193 8.)
         let q = CompanyName.halfWidth(query).trimmedSpaces
         guard !q.isEmpty else { throw ArchiveError(.missingValue, "which contact? give their id (R3) or name", zh: "请指定要恢复的联系人：编号（如 R3）或姓名。") }
@@ -284,17 +284,33 @@ extension ChangeDraft {
         }
         let key = CompanyName.personKey(CompanyName.Simplified.fold(e["name"]?.text ?? ""))
         let mobiles = Self.mobileNumbers(e["mobile"]?.text)
-        if let live = state.children(.contact, ofCustomer: owner).first(where: { c in
+        if !force, let live = state.children(.contact, ofCustomer: owner).first(where: { c in
             guard CompanyName.personKey(CompanyName.Simplified.fold(c["name"]?.text ?? "")) == key else { return false }
             let theirs = Self.mobileNumbers(c["mobile"]?.text)
             return mobiles.isEmpty || theirs.isEmpty || !mobiles.isDisjoint(with: theirs)
         }) {
-            // (Why, and what to do: helper-193 9.)
+            // Why, naming who has no mobile, and what to do: nothing when they are one person;
+            // otherwise the live one given their own number, or --force (helper-193 9, helper-195).
             let theirs = Self.mobileNumbers(live["mobile"]?.text)
-            let why = mobiles.isEmpty || theirs.isEmpty ? (en: "one of them has no mobile to tell them apart", zh: "其中一位未填手机号，无法区分")
-                : (en: "they share a mobile", zh: "两人手机号相同")
-            throw ArchiveError(.invalidTransition, "\(customer.displayName) has a live contact of that name, \(live.shortID) \(live.displayName), and \(why.en); if they are one person, keep \(live.shortID); if not, give one of them their own mobile (contact edit --set mobile=…) and restore again",
-                               zh: "客户\(customer.displayName)下已有同名联系人 \(live.shortID) \(live.displayName)，且\(why.zh)，无法恢复 \(e.shortID)。如是同一人，请保留 \(live.shortID)；如不是，请为其中一位填写本人的手机号（contact edit --set 手机=…）后再恢复。")
+            let (r, l) = (e.shortID, live.shortID)
+            let why: (en: String, zh: String)
+            let edit = (en: "give \(l) their own mobile (salesvault contact edit \(l) --set mobile=NUMBER) and restore \(r) again, or ",
+                        zh: "请先为 \(l) 填写其本人的手机号（salesvault contact edit \(l) --set 手机=新手机号）再恢复 \(r)，或")
+            var fix = (en: "", zh: "")
+            if mobiles.isEmpty && theirs.isEmpty {
+                why = ("neither has a mobile", "两人都未填写手机号，无法判断是否为同一人")
+            } else if mobiles.isEmpty {
+                why = ("\(r) has no mobile", " \(r) 未填写手机号，无法判断是否为同一人")  // (且 R3: a space before an id)
+            } else if theirs.isEmpty {
+                why = ("\(l) has no mobile", " \(l) 未填写手机号，无法判断是否为同一人")
+                fix = edit
+            } else {
+                why = ("they have the same mobile", "两人手机号相同，很可能是同一人")
+                fix = (edit.en.replacingOccurrences(of: "give \(l) their own mobile", with: "change \(l)'s mobile to their own"),
+                       edit.zh.replacingOccurrences(of: "请先为 \(l) 填写其本人的手机号", with: "请先将 \(l) 的手机号改为其本人的号码"))
+            }
+            throw ArchiveError(.invalidTransition, "\(customer.displayName) has a live contact of that name, \(l) \(live.displayName), and \(why.en), so \(r) was not brought back; if they are one person, there is nothing to restore: keep using \(l); if not, \(fix.en)bring \(r) back anyway with salesvault contact restore \(r) --force (then tell the two apart by their ids)",
+                               zh: "客户\(customer.displayName)下已有同名联系人 \(l) \(live.displayName)，且\(why.zh)，因此未恢复 \(r)。如是同一人，无需恢复，继续使用 \(l) 即可；如不是同一人，\(fix.zh)加 --force 直接恢复（salesvault contact restore \(r) --force），恢复后两人同名，请以编号区分。")
         }
         let why = reason.trimmedWhitespace
         try commit([ChangeEvent(.restore, .contact, e.id, why.isEmpty ? [] : [FieldChange(field: Schema.reasonField, old: nil, new: .text(why))])], now: now)

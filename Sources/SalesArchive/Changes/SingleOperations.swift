@@ -28,10 +28,11 @@ extension CustomerArchive {
     }
 
     /// Brings back a removed contact, by id or by the name of the one removed person of it,
-    /// where they were (RECORDS.md §4).
+    /// where they were (RECORDS.md §4). `force`: also beside a live namesake that no mobile
+    /// tells apart (as `contact add --force` adds one).
     @discardableResult
-    public func restoreContact(_ query: String, reason: String = "", now: Int64) throws -> Entity {
-        try perform(.restoreContact(query, reason: reason), now: now)
+    public func restoreContact(_ query: String, reason: String = "", force: Bool = false, now: Int64) throws -> Entity {
+        try perform(.restoreContact(query, reason: reason, force: force), now: now)
     }
 
     @discardableResult

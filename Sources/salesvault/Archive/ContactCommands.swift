@@ -154,6 +154,7 @@ struct ContactCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Bring a removed contact back (the records naming them name them again as live).")
         @Argument(help: "The removed contact's id (R3), or their name when one removed person has it.") var contact: String
         @Option(parsing: .unconditional, help: "Why (kept in the history), e.g. 重新入职.") var reason: String?
+        @Flag(help: "Bring them back even beside a live contact of the same name that no mobile number tells apart.") var force = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -162,14 +163,15 @@ struct ContactCommand: ParsableCommand {
         func validate() throws {
             // (An empty one was "no removed contact is named" with exit 8: helper-193 8.)
             if contact.trimmingCharacters(in: .whitespaces).isEmpty {
-                throw ValidationError(L("give the removed contact's id (R3) or name", "请填写要恢复的联系人编号（如 R3）或姓名").text)
+                throw ValidationError(L("no contact given: give the removed contact's id or name, e.g. salesvault contact restore R3",
+                                        "没有填写要恢复的联系人。请填写联系人编号（如 R3）或姓名，例如：salesvault contact restore R3。").text)
             }
         }
 
         func run(in context: ArchiveContext) throws {
             let (e, company, batch) = try context.use { archive in
                 let batch = "B\(archive.vault.header.recordCount)"
-                let e = try archive.restoreContact(contact, reason: reason ?? "", now: Clock.now)
+                let e = try archive.restoreContact(contact, reason: reason ?? "", force: force, now: Clock.now)
                 return (e, e["customer"]?.ref.flatMap { archive.state.entity(.customer, $0) }?.displayName ?? "", batch)
             }
             Terminal.print(L("Brought back \(e.shortID) \(e.displayName) of \(company) (to undo: salesvault undo \(batch)).",
