@@ -443,7 +443,9 @@ public enum OwnerSignatureVerdict {
             return ("unsigned", "unsigned: no owner signature (written by an earlier version, or after an escrow reset until the owner's new password)"
                     + (enrolledKey == nil ? "" : "; \(person!.name) has an enrolled key"))
         case .invalid(let why):
-            return ("INVALID", "owner signature INVALID: \(why): changed by someone holding the data key (e.g. through escrow)")
+            // (A bit flipped on disk fails the same keyless check: said beside, with what tells
+            // them apart; it was said to be a manager's change: helper-194.)
+            return ("INVALID", "owner signature INVALID: \(why): changed by someone holding the data key (e.g. through escrow), or damaged on disk (salesvault verify tells which)")
         case .valid(let key):
             guard let enrolledKey else {
                 return ("not enrolled", "not enrolled: the owner key \(KeyFile.fingerprint(key)) is not in the registry (salesvault dept enroll)")

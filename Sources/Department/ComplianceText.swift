@@ -121,6 +121,8 @@ public enum ComplianceText {
     ]
 
     static let signatureTails: [(String, String)] = [
+        (": changed by someone holding the data key (e.g. through escrow), or damaged on disk (salesvault verify tells which)",
+         "：持有数据密钥的人（例如经托管打开）改动过档案，或文件在磁盘上损坏（档案本人运行 salesvault verify 即可区分）"),
         (": changed by someone holding the data key (e.g. through escrow), or an old copy put back", "：持有数据密钥的人（例如经托管打开）改动过档案，或放回了旧副本"),
         (": changed by someone holding the data key (e.g. through escrow)", "：持有数据密钥的人（例如经托管打开）改动过档案"),
     ]

@@ -283,14 +283,14 @@ final class DepartmentHardeningTests: XCTestCase {
         let problems = [
             "owner signature INVALID: signed with 3FB3 1A2B 0C0D, not the key enrolled for 李娜 (AAAA BBBB CCCC), and no escrow password reset the department logged while that key was enrolled explains it: changed by someone holding the data key (e.g. through escrow), or an old copy put back",
             "new key: signed with 3FB3 1A2B 0C0D, not the key enrolled for 李娜 (AAAA BBBB CCCC), after an escrow password reset the department logged; once 李娜 confirms it is theirs, enroll it (salesvault dept enroll)",
-            "owner signature INVALID: the records are not the ones the owner signed (a record was rewritten, removed or replaced): changed by someone holding the data key (e.g. through escrow)",
+            "owner signature INVALID: the records are not the ones the owner signed (a record was rewritten, removed or replaced): changed by someone holding the data key (e.g. through escrow), or damaged on disk (salesvault verify tells which)",
             "owner signature INVALID: the owner signature was removed and the archive made to look reset through escrow: the department's audit log has no escrow password reset of it made while 李娜's key 3FB3 1A2B was enrolled: changed by someone holding the data key (e.g. through escrow), or an old copy put back",
             "not enrolled: the owner key 3FB3 1A2B 0C0D is not in the registry (salesvault dept enroll)",
             "verify: record 0: record 0 failed authentication (altered, moved, or from another archive)",
             "audit log unreadable: the audit log dept/audit/ABCD.log is not a regular file (a FIFO, device or folder): refused",
             "weak KDF: scrypt 2^10 below 2^12",
         ]
-        let allowed: Set<String> = ["scrypt", "salesvault", "dept", "enroll", "FIFO", "log", "audit", "ab"]
+        let allowed: Set<String> = ["scrypt", "salesvault", "dept", "enroll", "verify", "FIFO", "log", "audit", "ab"]
         XCTAssertEqual(ComplianceText.parts(problems.joined(separator: "; ")), problems, "each problem whole")
         for problem in problems {
             let zh = ComplianceText.problemZH(problem)

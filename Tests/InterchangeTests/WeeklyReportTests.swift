@@ -357,6 +357,54 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertTrue(ReportRender.markdown(try build(zh: false), zh: false).contains("2026-11-19 15:00 (entered late)"))
     }
 
+    /// Entries of last week corrected or deleted this week: said under this week's log, with
+    /// the reason, and not counted; last week's report stays as it stood at its end (helper-194:
+    /// the correction was said nowhere, and the manager kept last week's figure).
+    func testEntriesOfAnEarlierWeekCorrectedThisWeekAreSaidInThisWeeksReport() throws {
+        let a = archive!
+        let twice = try a.logActivity(customer: "华东电力", type: "call", summary: "电话确认需求", at: h(10, day: -4), now: h(10, day: -4))
+        let wrongDay = try a.logActivity(customer: "上海老客户", type: "visit", summary: "拜访采购部", at: h(14, day: -3), now: h(14, day: -3))
+        let plain = try build()
+        XCTAssertNil(plain.logCorrections)
+        XCTAssertFalse(ReportRender.markdown(plain, zh: true).contains("更正"))
+        _ = try a.removeLog(twice.shortID, reason: "重复录入", now: h(9, day: 1))
+        _ = try a.editLog(wrongDay.shortID, fields: [("summary", "拜访采购部王芳")], at: h(14, day: -5), reason: "日期录错", now: h(10, day: 1))
+        let r = try build()
+        let corrections = try XCTUnwrap(r.logCorrections)
+        XCTAssertEqual(corrections.map(\.id), [twice.shortID, wrongDay.shortID])
+        XCTAssertEqual(corrections[0].removed, true)
+        XCTAssertEqual(corrections[1].movedTo, h(14, day: -5))
+        XCTAssertEqual(corrections[1].fields, ["summary"])
+        XCTAssertEqual(r.thisWeek.activities, plain.thisWeek.activities, "not counted in this week")
+        let section = try XCTUnwrap(ReportSection.sections(r, zh: true).first { $0.title.hasPrefix("五、") })
+        XCTAssertEqual(section.note, "本周更正了往周的跟进记录：\(twice.shortID)（2026-11-19 10:00 电话，华东电力有限公司：“电话确认需求”）已删除，原因：重复录入；"
+                       + "\(wrongDay.shortID)（2026-11-20 14:00 拜访，上海老客户集团：“拜访采购部”）时间改为 2026-11-18 14:00，跟进内容已修改，原因：日期录错。"
+                       + "这些更正不计入本周的跟进次数；所在周的周报仍按该周结束时的记录统计。")
+        XCTAssertTrue(ReportRender.markdown(r, zh: true).contains("本周更正了往周的跟进记录：\(twice.shortID)"))
+        XCTAssertTrue(ReportRender.html(r, zh: true).contains("本周更正了往周的跟进记录"))
+        let sheet = ReportRender.workbook(r, zh: true).sheets[0].rows.flatMap { $0 }.compactMap { cell -> String? in
+            if case .text(let t) = cell.value { return t } else { return nil }
+        }
+        XCTAssertTrue(sheet.contains { $0.hasPrefix("本周更正了往周的跟进记录") })
+        let en = ReportRender.markdown(try build(zh: false), zh: false)
+        XCTAssertTrue(en.contains("Entries of earlier weeks corrected this week: \(twice.shortID) (2026-11-19 10:00 call, 华东电力有限公司: “电话确认需求”) deleted, reason: 重复录入"), en)
+        // In the JSON the report is sealed with, and read back.
+        XCTAssertEqual(try WeeklyReport.decode(try r.json()).logCorrections, corrections)
+        // Said also when the week has no entry of its own.
+        var quiet = WeeklyReportBuilder.Options(week: ISOWeek(parsing: "2026-W49")!, calendar: .standard, now: h(12, day: 9))
+        quiet.zh = true
+        _ = try a.removeLog(wrongDay.shortID, reason: "客户取消", now: h(11, day: 9))
+        let next = try WeeklyReportBuilder.build(a, options: quiet)
+        XCTAssertTrue(ReportRender.markdown(next, zh: true).contains("本周更正了往周的跟进记录：\(wrongDay.shortID)（2026-11-18 14:00 拜访，上海老客户集团：“拜访采购部王芳”）已删除，原因：客户取消"),
+                      ReportRender.markdown(next, zh: true))
+        // Last week's report is as it stood at its end.
+        var last = WeeklyReportBuilder.Options(week: ISOWeek(parsing: "2026-W47")!, calendar: .standard, now: h(12, day: -2))
+        last.zh = true
+        let before = try WeeklyReportBuilder.build(a, options: last)
+        XCTAssertEqual(before.activities.map(\.summary), ["电话确认需求", "拜访采购部"])
+        XCTAssertNil(before.logCorrections)
+    }
+
     /// Next week's plan gives the next step written with the follow-up's date, not the empty one
     /// of a later entry without a date (helper-110 M1: 修改方案 was lost from the plan).
     func testNextWeeksPlanKeepsTheNextStepGivenWithTheFollowUpsDate() throws {

@@ -219,6 +219,10 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.status, 4)
         XCTAssertTrue(r.stderr.contains("record 1"), r.stderr)
         XCTAssertTrue(r.stderr.contains("hint: restore"), r.stderr)
+        // repair, which reads no record, does not call it in order (helper-194).
+        let repair = try runTool(["repair", archive, "--password-file", pw1, "--yes"])
+        XCTAssertTrue(repair.stdout.contains("repair does not read every record: salesvault verify \(archive!) does"), repair.stdout)
+        XCTAssertFalse(repair.stdout.contains("in order"), repair.stdout)
         try Data(data.prefix(FormatV1.bodyOffset + 100)).write(to: URL(fileURLWithPath: archive))
         let truncated = try runTool(["verify", archive, "--password-file", pw1])
         XCTAssertEqual(truncated.status, 4)

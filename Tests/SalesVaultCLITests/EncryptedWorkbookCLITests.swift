@@ -88,6 +88,11 @@ final class EncryptedWorkbookCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(try customerNames(), ["Zebra Plaintext Marker Ltd", "明文标记甲茶业有限公司"])
         let show = try sv(["customer", "show", "明文标记甲", "--json"]).stdout
         XCTAssertTrue(show.contains("0571-88886666") && show.contains("明文标记乙"), show)
+        // A password given for a workbook that has none is said unused (helper-194: ignored
+        // without a word).
+        let plain = try sv(["import", try plainWorkbook(), "--workbook-password-file", scratch.path("wpw"), "--dry-run", "--lang", "zh"])
+        XCTAssertTrue(plain.stderr.contains("没有设置打开密码，无需 --workbook-password-file，本次未使用该密码。"), plain.stderr)
+        XCTAssertFalse(r.stderr.contains("--workbook-password-file was not needed"), r.stderr)
     }
 
     func testImportsLibreOfficeStandardWorkbook() throws {

@@ -267,6 +267,51 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: archive)), before, "the archive is byte for byte as before")
     }
 
+    /// helper-194: `compromised` stopped after the new password and before the new data key
+    /// (killed, or here the disk full for the rekey's new file) left an archive that looked done
+    /// (`status` and `compliance` fine) with the leaked password's data key. The password's header
+    /// now says a new data key is due until a rekey gives it.
+    func testACompromisedStoppedBeforeItsNewDataKeySaysTheKeyIsDue() throws {
+        let dir = try TempDir()
+        let small = dir.path("small")
+        let unmount = try mountSmallDisk(at: small, size: "256k")
+        defer { unmount() }
+        let archive = small + "/a.svault"
+        let pw = try dir.write("pw", "horse battery staple 9\n")
+        let fresh = try dir.write("new", "fresh granite lantern 42\n")
+        XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"]).status, 0)
+        XCTAssertEqual(try runTool(["customer", "add", "华为技术有限公司", "-a", archive, "--password-file", pw]).status, 0)
+        FileManager.default.createFile(atPath: small + "/fill", contents: nil)
+        let filler = try XCTUnwrap(FileHandle(forWritingAtPath: small + "/fill"))
+        while (try? filler.write(contentsOf: Data(count: 1024))) != nil {}
+        try? filler.close()
+        let stopped = try runTool(["compromised", archive, "--password-file", pw, "--new-password-file", fresh, "--insecure-kdf-cost", "10", "--lang", "zh"])
+        XCTAssertEqual(stopped.status, 1, stopped.stderr)
+        XCTAssertTrue(stopped.stdout.contains("已设置新密码"), stopped.stdout)
+        XCTAssertTrue(stopped.stderr.contains("密码已修改，但数据密钥未更换") && stopped.stderr.contains("请用新密码运行 salesvault rekey \(archive) 完成数据密钥的更换"), stopped.stderr)
+        // Said without the password, and at the next unlock.
+        let status = try runTool(["status", archive, "--json"])
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["dekGeneration"] as? Int, 1)
+        XCTAssertTrue("\(json["flags"] ?? "")".contains("rekeyRequired"), status.stdout)
+        XCTAssertTrue(try runTool(["status", archive, "--lang", "zh"]).stdout.contains("须更换数据密钥"))
+        let opened = try runTool(["customer", "list", "-a", archive, "--password-file", fresh, "--lang", "zh"])
+        XCTAssertEqual(opened.status, 0, opened.stderr)
+        XCTAssertTrue(opened.stderr.contains("本档案须更换数据密钥") && opened.stderr.contains("salesvault compromised 在更换数据密钥前中断"), opened.stderr)
+        // With room again, the rekey the message names finishes it.
+        try FileManager.default.removeItem(atPath: small + "/fill")
+        XCTAssertEqual(try runTool(["rekey", archive, "--password-file", fresh]).status, 0)
+        let done = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try runTool(["status", archive, "--json"]).stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(done["dekGeneration"] as? Int, 2)
+        XCTAssertFalse("\(done["flags"] ?? "")".contains("rekeyRequired"), "\(done)")
+        // Uninterrupted, the flag never shows.
+        let again = try dir.write("again", "quiet meadow harbour 77\n")
+        XCTAssertEqual(try runTool(["compromised", archive, "--password-file", fresh, "--new-password-file", again, "--insecure-kdf-cost", "10"]).status, 0)
+        let after = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try runTool(["status", archive, "--json"]).stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(after["dekGeneration"] as? Int, 3)
+        XCTAssertFalse("\(after["flags"] ?? "")".contains("rekeyRequired"), "\(after)")
+    }
+
     /// helper-103: `dept init` on a full disk left a half-made department folder (no
     /// department.json) and the new administrator key behind; now neither is left, and the cause
     /// is said in Chinese. Run again once there is room, it creates the department.

@@ -157,7 +157,9 @@ final class WeeklyReportCLITests: XCTestCase {
         let r = try sv(["report", "submit", "--lang", "zh"] + owner(dir.path("lone.svault")), expect: 1)
         XCTAssertTrue(r.stderr.contains("不在部门文件夹中，找不到周报接收人"), r.stderr)
         let a = try newArchive("张伟")
-        try admin(["policy", dept, "--report-roles", "区域总裁"])
+        // Roles no manager has: said when set (helper-194: accepted without a word).
+        let policy = try sv(["dept", "policy", dept, "--report-roles", "区域总裁", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap"), "--lang", "zh"])
+        XCTAssertTrue((policy.stdout + policy.stderr).contains("注意：目前没有任何经理的角色属于周报接收角色（区域总裁）"), policy.stdout + policy.stderr)
         let none = try sv(["report", "submit", "--lang", "zh"] + owner(a), expect: 8)
         XCTAssertTrue(none.stderr.contains("尚未设置周报接收人（须为以下角色之一：区域总裁）"), none.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dept + "/reports/2026-W47/张伟.manifest.json"))
@@ -215,6 +217,14 @@ final class WeeklyReportCLITests: XCTestCase {
         // The department manager's key opens none of them, and says so.
         let other = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("manager.txt")], now: at(day: 5, hour: 1)).stdout
         XCTAssertTrue(other.contains("your key is not a recipient of 张伟.json.age"), other)
+        // A key that neither receives the reports nor holds escrow of an archive opens and checks
+        // nothing: said so, naming who receives them (helper-194: every report was said invalid
+        // or not submitted, exit 0).
+        let keygen = try XCTUnwrap(which("age-keygen"))
+        XCTAssertEqual(try runTool(["-o", dir.path("stranger.txt")], executable: keygen).status, 0)
+        let stranger = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("stranger.txt"), "--lang", "zh"], now: at(day: 5, hour: 1), expect: 8)
+        XCTAssertTrue(stranger.stderr.contains("周报只发给王总（总经理）、陈总监（销售总监），您提供的密钥无法打开"), stranger.stderr)
+        XCTAssertFalse(stranger.stdout.contains("未提交"), stranger.stdout)
 
         // The same facts in the compliance check (no key) and as workbook and web page.
         let json = try sv(["compliance", dept, "--json"], now: at(day: 5, hour: 1)).stdout
@@ -225,6 +235,11 @@ final class WeeklyReportCLITests: XCTestCase {
         let out = dir.path("汇总.xlsx")
         try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("gm.txt"), "--out", out], now: at(day: 5, hour: 1))
         XCTAssertEqual(try bytes(out).prefix(2), Data("PK".utf8))
+        // Its figures are numbers a manager can sum and sort (helper-194: all text).
+        let numbers = try runTool(["python3", "-c", "import openpyxl,sys; wb=openpyxl.load_workbook(sys.argv[1]); print(sum(1 for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value,(int,float))))", out],
+                                  executable: "/usr/bin/env")
+        XCTAssertEqual(numbers.status, 0, "python3 with openpyxl (Scripts/test installs it): \(numbers.stderr)")
+        XCTAssertGreaterThan(Int(numbers.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, 0, numbers.stdout)
         let page = dir.path("汇总.html")
         try sv(["report", "department", dept, "--identity", dir.path("gm.txt"), "--out", page, "--lang", "zh"], now: at(day: 5, hour: 1))
         XCTAssertTrue(try String(contentsOfFile: page, encoding: .utf8).contains("华东销售部销售周报汇总（2026 年第 48 周"), "the default week is the last one due")

@@ -96,11 +96,32 @@ public struct DepartmentView: Sendable {
         let names = Set(registry.salespeople.map { $0.name.precomposedStringWithCanonicalMapping })
         // Every archive of the department pins the registry it has seen: an older signed registry
         // put back (one that drops a salesperson) or another administrator's is refused.
+        var escrowHolders = Set<String>()  // (keys that can check a report's tag through escrow)
         if let listing = try? DepartmentScan.files(in: directory) {
             for name in listing.names where name.hasSuffix(".svault") {
-                if let pin = ((try? DepartmentScan.inspect(path: listing.directory + "/" + name)) ?? nil)?.header.department {
+                let header = ((try? DepartmentScan.inspect(path: listing.directory + "/" + name)) ?? nil)?.header
+                if let pin = header?.department {
                     try registry.check(against: pin)
                 }
+                for slot in header?.escrowSlots ?? [] { escrowHolders.insert(KeyFile.fingerprint(slot.holder.recipient.rawRepresentation)) }
+            }
+        }
+        // Keys the week's reports are sealed to (the recipients' now, and those the manifests
+        // name): with none of them, nothing can be opened and every report would be said
+        // invalid or not submitted (helper-194: a department manager outside the report roles
+        // saw that, exit 0). Said so instead, naming who receives them.
+        // (A manager who holds escrow of the archives is shown who submitted, checked through
+        // escrow, without the figures, as before.)
+        let recipients = registry.reportRecipients
+        if !recipients.isEmpty, !identities.isEmpty {
+            var sealedTo = Set(manifests.flatMap { $0.recipients.map(\.fingerprint) })
+            for m in recipients { if let key = try? KeyFile.parseRecipient(m.recipient) { sealedTo.insert(KeyFile.fingerprint(key.rawRepresentation)) } }
+            let given = identities.map { KeyFile.fingerprint($0.publicKey.rawRepresentation) }
+            if !given.contains(where: { sealedTo.contains($0) || escrowHolders.contains($0) }) {
+                throw InterchangeError(.report, "the weekly reports are sealed to \(recipients.map { Registry.nameWithRole($0, zh: false) }.joined(separator: ", ")), not to the key given: they cannot be opened with it",
+                                       zh: "周报只发给\(recipients.map { Registry.nameWithRole($0, zh: true) }.joined(separator: "、"))，您提供的密钥无法打开",
+                                       hint: "use one of their keys, or ask the administrator to add your role to the recipients (dept policy --report-roles)",
+                                       hintZH: "请使用上述接收人之一的密钥；如您也应接收周报，请管理员用 dept policy --report-roles 把您的角色加入接收人")
             }
         }
         for person in registry.salespeople {

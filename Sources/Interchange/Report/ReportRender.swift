@@ -80,6 +80,7 @@ public enum ReportRender {
             out += "<h2>\(e(section.title))</h2>\n"
             if section.rows.isEmpty {
                 out += "<p class=\"empty\">\(e(section.empty))</p>\n"
+                if let note = section.note { out += "<p>\(e(note))</p>\n" }  // (corrections of earlier weeks)
                 continue
             }
             out += "<table><tr>" + section.headers.map { "<th>\(e($0))</th>" }.joined() + "</tr>\n"
@@ -183,7 +184,11 @@ public enum ReportRender {
         }
         for section in ReportSection.sections(r, zh: zh) {
             out += "\n## \(md(section.title))\n"
-            if section.rows.isEmpty { out += "\n\(md(section.empty))\n"; continue }
+            if section.rows.isEmpty {
+                out += "\n\(md(section.empty))\n"
+                if let note = section.note { out += "\n\(md(note))\n" }  // (corrections of earlier weeks)
+                continue
+            }
             table(section.headers, section.rows.map { $0.map(\.text) })
             if let note = section.note { out += "\n\(md(note))\n" }
         }
@@ -236,6 +241,7 @@ public enum ReportRender {
             rows.append([XLSXCell(.text(section.title), bold: true)])
             if section.rows.isEmpty {
                 rows.append([.text(section.empty)])
+                if let note = section.note { rows.append([.text(FormulaGuard.neutralise(ReportText.visible(note)))]) }  // (corrections of earlier weeks)
             } else {
                 rows.append(section.headers.map { XLSXCell(.text($0), fill: "D9E1F2", bold: true) })
                 // A count (跟进次数 9) as a number, which Excel sums (it was text: helper-127).
@@ -246,7 +252,7 @@ public enum ReportRender {
                     })
                 }
                 widest = max(widest, section.headers.count)
-                if let note = section.note { rows.append([.text(note)]) }
+                if let note = section.note { rows.append([.text(FormulaGuard.neutralise(ReportText.visible(note)))]) }
             }
             rows.append([])
         }

@@ -69,8 +69,9 @@ public struct ReportSection: Sendable {
                  c($0.customer), c($0.contacts), c(ReportText.activityType($0.type, zh: zh)), c($0.summary),
                  c($0.nextStep ?? ""), c(ReportText.day($0.nextDay))]
             }, empty: zh ? "本周无跟进记录。" : "No contact-log entries this week.",
-            note: r.activities.contains { $0.at < r.periodStart }
-                ? (zh ? "标“补录”的记录于本周录入，跟进发生在本周之前。" : "Entries marked “entered late” were recorded this week for a day before it.") : nil))
+            note: ReportText.joined([r.activities.contains { $0.at < r.periodStart }
+                    ? (zh ? "标“补录”的记录于本周录入，跟进发生在本周之前。" : "Entries marked “entered late” were recorded this week for a day before it.") : nil,
+                   ReportText.logCorrections(r.logCorrections ?? [], zh: zh, calendar)], zh: zh)))
 
         out.append(ReportSection(
             title: zh ? "六、项目进展" : "6. Pipeline movement",

@@ -61,6 +61,35 @@ public enum ReportText {
             : " (entered late: " + said.map { $0.en + " " + $0.day }.joined(separator: ", ") + ")"
     }
 
+    /// Sentences of a section's note, nil when there are none.
+    static func joined(_ sentences: [String?], zh: Bool) -> String? {
+        let said = sentences.compactMap { $0 }
+        return said.isEmpty ? nil : said.joined(separator: zh ? "" : " ")
+    }
+
+    /// The contact-log entries of earlier weeks corrected or deleted this week, as one sentence
+    /// under the week's log (`WeeklyReport.logCorrections`); nil when there are none.
+    static func logCorrections(_ corrections: [WeeklyReport.LogCorrection], zh: Bool, _ calendar: DepartmentCalendar) -> String? {
+        guard !corrections.isEmpty else { return nil }
+        func quoted(_ s: String) -> String {
+            let t = s.count > 30 ? String(s.prefix(30)) + "…" : s
+            return t.isEmpty ? "" : (zh ? "：“\(t)”" : ": “\(t)”")
+        }
+        let items = corrections.map { c -> String in
+            let entry = zh ? "\(c.id)（\(dateTime(c.at, calendar)) \(activityType(c.type, zh: true))，\(c.customer)\(quoted(c.summary))）"
+                : "\(c.id) (\(dateTime(c.at, calendar)) \(activityType(c.type, zh: false)), \(c.customer)\(quoted(c.summary)))"
+            var what: [String] = []
+            if c.removed { what.append(zh ? "已删除" : "deleted") }
+            if let to = c.movedTo { what.append(zh ? "时间改为 \(dateTime(to, calendar))" : "moved to \(dateTime(to, calendar))") }
+            let fields = c.fields.compactMap { Schema.field(.activity, key: $0) }.map { zh ? $0.zh : $0.en }
+            if !fields.isEmpty { what.append(zh ? fields.joined(separator: "、") + "已修改" : fields.joined(separator: ", ") + " changed") }
+            let reason = (c.reason ?? "").isEmpty ? "" : (zh ? "，原因：\(c.reason!)" : ", reason: \(c.reason!)")
+            return entry + (zh ? "" : " ") + what.joined(separator: zh ? "，" : ", ") + reason
+        }
+        return zh ? "本周更正了往周的跟进记录：" + items.joined(separator: "；") + "。这些更正不计入本周的跟进次数；所在周的周报仍按该周结束时的记录统计。"
+            : "Entries of earlier weeks corrected this week: " + items.joined(separator: "; ") + ". They are not counted in this week's figures; their own week's report shows them as they stood at its end."
+    }
+
     public static func date(_ instant: Int64?, _ calendar: DepartmentCalendar) -> String {
         instant.map { calendar.dateString(of: $0) } ?? ""
     }

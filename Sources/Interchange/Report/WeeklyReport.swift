@@ -137,6 +137,25 @@ public struct WeeklyReport: Codable, Sendable {
         public var enteredLate: [String: Int64]? = nil
     }
 
+    /// A contact-log entry of an earlier week corrected or deleted this week (REPORTS.md §1.2
+    /// item 5): its week's report shows it as it stood at that week's end, so the correction is
+    /// said here (helper-194: it was said nowhere, and the manager kept the earlier figure).
+    public struct LogCorrection: Codable, Equatable, Sendable {
+        public var id: String
+        /// The entry as it stood at this week's start: its time, customer, type and summary.
+        public var at: Int64
+        public var customer: String
+        public var type: String
+        public var summary: String
+        public var removed: Bool
+        /// Its new time, when the correction moved it.
+        public var movedTo: Int64?
+        /// The keys of the other fields the correction changed (`summary`, `nextDate`, …).
+        public var fields: [String]
+        public var reason: String?
+        public var correctedAt: Int64
+    }
+
     public struct Plan: Codable, Equatable, Sendable {
         public var day: Int32
         public var customer: String
@@ -170,13 +189,16 @@ public struct WeeklyReport: Codable, Sendable {
     public var complaints: [Complaint]
     public var nextWeek: [Plan]
     public var customers: [CustomerKey]
+    /// Entries of earlier weeks corrected or deleted this week (nil in a report written before
+    /// 2026-12-07, and when there are none).
+    public var logCorrections: [LogCorrection]? = nil
     /// The archive with the week's marks (not in the JSON form).
     public var appendix: [AppendixTable] = []
     public var changes: [ChangeRow] = []
 
     enum CodingKeys: String, CodingKey {
         case format, owner, archiveID, week, periodStart, periodEnd, timeZone, generatedAt, recipients, thisWeek, lastWeek
-        case gradeChanges, newCustomers, activities, stageMoves, attention, complaints, nextWeek, customers
+        case gradeChanges, newCustomers, activities, stageMoves, attention, complaints, nextWeek, customers, logCorrections
     }
 
     /// Grade changes that still lack the result or the problems met (regulation 6.2(2)).

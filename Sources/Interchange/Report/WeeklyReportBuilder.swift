@@ -289,6 +289,26 @@ public enum WeeklyReportBuilder {
         }
         report.activities.sort { $0.at < $1.at }
 
+        // Entries of earlier weeks corrected or deleted this week: their week's report shows them
+        // as they stood at its end, so the correction is said in this one (helper-194: a
+        // duplicate deleted on Monday stayed in last week's figures and was said nowhere).
+        let atField = Schema.field(.activity, key: "at")!.number
+        var corrections: [WeeklyReport.LogCorrection] = []
+        for b in thisBatches {
+            for e in b.events where e.kind == .activity && (e.operation == .update || e.operation == .remove) {
+                guard let a = state.entities(.activity, e.id), a.createdAt < week.lowerBound else { continue }
+                let fields = e.changes.filter { !Schema.isNote($0.field) }
+                guard e.operation == .remove || !fields.isEmpty else { continue }
+                corrections.append(WeeklyReport.LogCorrection(
+                    id: a.shortID, at: atStart.value(a, atField)?.int ?? a.createdAt, customer: name(atStart.value(a, "customer")?.ref),
+                    type: atStart.value(a, "type")?.text ?? "other", summary: atStart.value(a, "summary")?.text ?? "",
+                    removed: e.operation == .remove, movedTo: e.operation == .remove ? nil : e.changes.first { $0.field == atField }?.new?.int,
+                    fields: fields.filter { $0.field != atField }.compactMap { Schema.field(.activity, number: $0.field)?.key },
+                    reason: e.changes.first { $0.field == Schema.reasonField }?.new?.text, correctedAt: b.at))
+            }
+        }
+        if !corrections.isEmpty { report.logCorrections = corrections }
+
         func money(_ p: Entity, _ overlay: Overlay) -> WeeklyReport.MoneyValue? {
             (overlay.value(p, amountField)?.money ?? overlay.value(p, budgetField)?.money).map { .init(minorUnits: $0.minorUnits, currency: $0.currency) }
         }

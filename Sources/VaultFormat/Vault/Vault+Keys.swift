@@ -12,12 +12,15 @@ extension Vault {
     /// Re-wraps the DEK under a new password; the body is not touched (FORMAT.md §8.4). Refuses
     /// the last five passwords (FORMAT.md §5.4) with `.passwordReused` (`refusingRecent: false`
     /// only for the crash-test driver, which alternates two passwords; the history is still kept).
-    public func changePassword(to newPassword: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64) throws {
-        try changePassword(to: newPassword, kdf: choice, now: now, refusingRecent: true)
+    /// `rekeyFollows`: the same header write sets `rekeyRequired` (FORMAT.md §4.2), which the
+    /// `rekey` that follows clears: a leaked password changed and the process stopped before the
+    /// new data key leaves an archive that says it needs one (`compromised`: helper-194).
+    public func changePassword(to newPassword: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64, rekeyFollows: Bool = false) throws {
+        try changePassword(to: newPassword, kdf: choice, now: now, refusingRecent: true, rekeyFollows: rekeyFollows)
     }
 
     /// The same, for the crash-test driver and the benchmark only (not public API).
-    package func changePassword(to newPassword: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64, refusingRecent: Bool) throws {
+    package func changePassword(to newPassword: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64, refusingRecent: Bool, rekeyFollows: Bool = false) throws {
         try requireWritable(allowUnfinished: true)
         try requireOwner("a password change")
         var history = try passwordHistory()
@@ -35,6 +38,7 @@ extension Vault {
         secrets.history = history
         let kek = try writePasswordSlot(newPassword, kdf: choice, now: now) { next, kek in
             next.flags.remove(.mustChangePassword)
+            if rekeyFollows { next.flags.insert(.rekeyRequired) }
             next.passwordHistory = nil
             next.ownerSecrets = try secrets.sealed(kek: kek, archiveID: prefix.archiveID)
             // FORMAT.md §4.2 0x10: the owner's changes are counted (an escrow reset is not). A

@@ -319,7 +319,10 @@ final class AgentServer {
         if let holders = entry.escrow {
             // Kept escrow access (§10): only `escrow open ARCHIVE --manager NAME -- COMMAND`, by
             // the manager who opened it, for one customer-archive command (checked read-only
-            // by the command's capability, as any escrow open).
+            // by the command's capability, as any escrow open). Another manager's name: held
+            // for none of theirs, said as such (helper-194: "the agent refused", and to give a
+            // password a manager does not have).
+            if let open = command as? EscrowOpen, let manager = open.manager, manager != holders.first?.name { return ["ok": false, "error": "notHeld"] }
             guard let open = command as? EscrowOpen, open.identities.identity.isEmpty, open.manager == holders.first?.name,
                   !open.command.isEmpty, let inner = try? SalesVault.parseAsRoot(open.command), inner is any ArchiveCommand else {
                 return ["ok": false, "error": "refused", "message": "kept escrow access runs one customer-archive command through escrow open by the manager who opened it"]

@@ -30,7 +30,10 @@ struct Repair: VaultCommand {
         let vault = try password.unlock(archive, access: .readWrite)
         let staleCopies = vault.copyStates.filter { $0 != .current }.count
         guard vault.unfinishedBytes > 0 || staleCopies > 0 else {
-            print(L("Nothing to repair: \(archive) is in order.", "无需修复：\(archive) 状态正常。").text)
+            // (Not "in order": the records are not read here; a damaged one was said to be in
+            // order while verify refused it: helper-194.)
+            print(L("Nothing to repair: \(archive) has no interrupted save and both header copies are current. (repair does not read every record: salesvault verify \(archive) does.)",
+                    "无需修复：\(archive) 没有中断的保存，两份档案头也都是最新的。（repair 不逐条检查记录；如需检查全部记录，请运行 salesvault verify \(archive)。）").text)
             return
         }
         let now = Clock.now

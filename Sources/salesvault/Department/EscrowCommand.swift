@@ -372,18 +372,23 @@ struct Compromised: VaultCommand {
 
     func execute() throws {
         let (vault, next) = try newPassword.unlockAndChoose(archive, with: password)  // every check before any write
-        // The leaked password first (what matters most), then the data key.
-        try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now)
+        // The leaked password first (what matters most), then the data key. The password's
+        // header also says a new data key is due (rekeyRequired), which the rekey clears: a
+        // process stopped in between leaves an archive that says so (helper-194: it looked done,
+        // with the old data key).
+        try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now, rekeyFollows: true)
         Terminal.print(L("New password set for \(archive).", "\(archive) 已设置新密码。").text)
-        try OwnerUnlock.after(vault, path: archive, allowMustChange: true)
-        let plan: Vault.EscrowPlan?
-        do { plan = try rekeyPlan(vault, path: archive) } catch {
+        try OwnerUnlock.after(vault, path: archive, allowMustChange: true, rekeyFollows: true)
+        func unfinished(_ error: Error) -> CLIError {
             let (message, hint, _) = ErrorReport.describe(error)
-            throw CLIError(.failure, L("the password was changed, but the data key was not rotated: \(message)", "密码已修改，但数据密钥未更换：\(message)"),
-                           hint: hint.map { L($0, $0) })
+            return CLIError(.failure, L("the password was changed, but the data key was not rotated: \(message)", "密码已修改，但数据密钥未更换：\(message)"),
+                            hint: L((hint.map { $0 + "; then" } ?? "then") + " run salesvault rekey \(archive) with the NEW password (the archive says it needs it until then)",
+                                    (hint.map { $0 + "。然后" } ?? "") + "请用新密码运行 salesvault rekey \(archive) 完成数据密钥的更换（在此之前，档案状态会一直提示须更换数据密钥）"))
         }
+        let plan: Vault.EscrowPlan?
+        do { plan = try rekeyPlan(vault, path: archive) } catch { throw unfinished(error) }
         let progress = Terminal.Progress(L("Rekeying", "正在更换数据密钥"))
-        try vault.rekey(now: Clock.now, escrow: plan) { done, total in progress.update(done, total) }
+        do { try vault.rekey(now: Clock.now, escrow: plan) { done, total in progress.update(done, total) } } catch { throw unfinished(error) }
         progress.finish()
         Terminal.print(L("New data key (generation \(vault.header.dekGeneration)) for \(archive). Copies made before today still open with the old password: delete the ones you can.",
                 "\(archive) 已更换数据密钥（第 \(vault.header.dekGeneration) 代）。今天之前的副本仍可用旧密码打开：请删除能删除的副本。").text)

@@ -12,7 +12,8 @@ enum OwnerUnlock {
     /// of a shell); otherwise at most once a day per archive (ReminderLog).
     /// A writing unlock that would remove managers' slots shows them and asks (DEPARTMENT.md §4);
     /// `askRemovals` false leaves them to the command (`escrow update`).
-    static func after(_ vault: Vault, path: String, allowMustChange: Bool = false, remindAlways: Bool = false, askRemovals: Bool = true) throws {
+    /// `rekeyFollows`: the command rekeys next (`compromised`): its `rekeyRequired` is not said.
+    static func after(_ vault: Vault, path: String, allowMustChange: Bool = false, remindAlways: Bool = false, askRemovals: Bool = true, rekeyFollows: Bool = false) throws {
         let review: UnlockReview
         do {
             review = try UnlockReview.run(vault, path: path, now: Clock.now, departmentOverride: departmentOverride, allowMustChange: allowMustChange,
@@ -28,6 +29,7 @@ enum OwnerUnlock {
         }
         try signing(vault, path: path)
         for notice in review.notices {
+            if rekeyFollows, case .rekeyRequired = notice { continue }
             if case .rotation(let r) = notice, let log = ReminderLog.standard(),
                !log.shouldShow(archiveID: vault.prefix.archiveIDHex, day: r.policy.calendar.day(of: Clock.now), force: remindAlways) {
                 continue  // shown already today (issue 12: not on every command)
@@ -188,8 +190,10 @@ enum OwnerUnlock {
             text = L("Escrow cannot open this archive any more (\(Format.counted(left, "share")) left, \(needed) needed). Run: salesvault escrow update \(path)",
                      "现有托管已无法打开本档案（仅剩 \(left) 份份额，至少需要 \(needed) 份）。请运行：salesvault escrow update \(path)").text
         case .rekeyRequired:
-            text = L("A manager who could open this archive was removed: old copies of the file still open with their key. Run: salesvault rekey \(path)",
-                     "一名可打开本档案的经理已被移除，但其密钥仍能打开本档案的旧副本。请运行：salesvault rekey \(path)").text
+            // (Set when a manager's slot was removed, and by a compromised stopped before its
+            // new data key: helper-194.)
+            text = L("This archive needs a new data key: a manager who could open it was removed, or salesvault compromised stopped before it changed the key; until then old copies of the file, with the old password or the manager's key, give the key of this one. Run: salesvault rekey \(path)",
+                     "本档案须更换数据密钥：可能是一名可打开本档案的经理已被移除，或上次 salesvault compromised 在更换数据密钥前中断。在更换之前，凭旧副本及旧密码（或该经理的密钥）仍能解出本档案的数据密钥。请运行：salesvault rekey \(path)").text
         case .impossibleDates(let problems):
             let en = problems.map(\.rawValue).joined(separator: "; ")
             let zh = problems.map(\.zh).joined(separator: "、")
