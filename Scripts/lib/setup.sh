@@ -45,6 +45,22 @@ ensure_openpyxl() {
   }
 }
 
+# icalendar: the reminder test reads the calendar file SalesVault writes with a real iCalendar
+# parser (a zone with summer time). PyPI, or Debian's python3-icalendar.
+ensure_icalendar() {
+  command -v python3 >/dev/null 2>&1 || ensure_packages python3
+  python3 -c "import icalendar" >/dev/null 2>&1 && return 0
+  echo "Installing icalendar"
+  python3 -m pip install --quiet icalendar >/dev/null 2>&1 \
+    || python3 -m pip install --quiet --break-system-packages icalendar >/dev/null 2>&1 \
+    || ensure_packages python3-icalendar
+  python3 -c "import icalendar" >/dev/null 2>&1 || {
+    echo "error: could not install icalendar for python3" >&2
+    echo "hint: run 'python3 -m pip install icalendar' or 'apt-get install python3-icalendar'" >&2
+    return 1
+  }
+}
+
 # LibreOffice without a GUI (soffice --headless): the XLSX tests convert with it both ways.
 # Debian 12's libreoffice-calc-nogui, without recommends (no desktop, no Java).
 ensure_libreoffice() {

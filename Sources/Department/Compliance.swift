@@ -616,7 +616,17 @@ public enum Reminders {
             }
         }
         // The Friday report (regulation 6.5(6)): a weekly event from the coming Friday, two hours
-        // before it is due, in the department's zone (given as UTC instants).
+        // before it is due, in the department's zone: given as UTC instants where the zone keeps
+        // one offset (Shanghai), in the zone's local time with its VTIMEZONE where it has summer
+        // time, so that the weekly event stays at the local hour (helper-194: as UTC it moved an
+        // hour after the change and ended before the deadline).
+        var zones: [String: [String]] = [:]
+        for e in entries {
+            guard let (calendar, _) = e.weeklyReportDue, zones[calendar.timeZone.identifier] == nil,
+                  let observances = vtimezone(calendar.timeZone, around: now) else { continue }
+            zones[calendar.timeZone.identifier] = observances
+        }
+        for id in zones.keys.sorted() { lines += zones[id]! }
         for e in entries {
             guard let (calendar, hour) = e.weeklyReportDue else { continue }
             var week = calendar.week(of: now)
@@ -628,9 +638,12 @@ public enum Reminders {
             let quoted = ShellWord.quote(e.path)
             let description = zh ? "按制度 6.5（6），每周五下班前须向总经理和销售总监提交本周销售周报（本周新增内容标色）。请运行：salesvault report submit -a \(quoted)"
                 : "Regulation 6.5(6): every Friday, the week's archive goes to the general manager and the sales director. Run: salesvault report submit -a \(quoted)"
+            let zone = calendar.timeZone
+            let (dtstart, dtend) = zones[zone.identifier] == nil ? ("DTSTART:\(icsTime(start))", "DTEND:\(icsTime(due(week)))")
+                : ("DTSTART;TZID=\(zone.identifier):\(localTime(start, zone))", "DTEND;TZID=\(zone.identifier):\(localTime(due(week), zone))")
             lines += [
                 "BEGIN:VEVENT", "UID:\(e.archiveID)-weekly-report@salesvault", "DTSTAMP:\(stamp)",
-                "DTSTART:\(icsTime(start))", "DTEND:\(icsTime(due(week)))", "RRULE:FREQ=WEEKLY",
+                dtstart, dtend, "RRULE:FREQ=WEEKLY",
                 "SUMMARY:\(escape(summary))", "DESCRIPTION:\(escape(description))", "END:VEVENT",
             ]
         }
@@ -669,6 +682,32 @@ public enum Reminders {
         for e in events { lines += e.lines(stamp: stamp) }
         lines.append("END:VCALENDAR")
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// A VTIMEZONE (RFC 5545 §3.6.5) for a zone with summer time: each change of offset from a
+    /// year before `now` to ten years after, as an observance of its own; nil for a zone that
+    /// keeps one offset (its events are written in UTC).
+    static func vtimezone(_ zone: TimeZone, around now: Int64) -> [String]? {
+        var at = Date(timeIntervalSince1970: TimeInterval(now - 366 * 86_400))
+        let end = Date(timeIntervalSince1970: TimeInterval(now + 3_660 * 86_400))
+        var observances: [String] = []
+        while let next = zone.nextDaylightSavingTimeTransition(after: at), next < end, observances.count < 400 {
+            let t = Int64(next.timeIntervalSince1970)
+            let from = zone.secondsFromGMT(for: next.addingTimeInterval(-1)), to = zone.secondsFromGMT(for: next)
+            let kind = zone.isDaylightSavingTime(for: next) ? "DAYLIGHT" : "STANDARD"
+            func offset(_ s: Int) -> String { String(format: "%@%02d%02d", s < 0 ? "-" : "+", abs(s) / 3_600, abs(s) % 3_600 / 60) }
+            // (DTSTART: the local time before the change, in the offset it leaves.)
+            observances += ["BEGIN:\(kind)", "DTSTART:\(String(icsTime(t + Int64(from)).dropLast()))", "TZOFFSETFROM:\(offset(from))", "TZOFFSETTO:\(offset(to))",
+                            "END:\(kind)"]
+            at = next
+        }
+        guard !observances.isEmpty else { return nil }
+        return ["BEGIN:VTIMEZONE", "TZID:\(zone.identifier)"] + observances + ["END:VTIMEZONE"]
+    }
+
+    /// An instant as a zone's local time, without the Z (`20261204T160000`).
+    static func localTime(_ t: Int64, _ zone: TimeZone) -> String {
+        String(icsTime(t + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t))))).dropLast())
     }
 
     static func icsTime(_ t: Int64) -> String {

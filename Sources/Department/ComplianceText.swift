@@ -122,7 +122,7 @@ public enum ComplianceText {
 
     static let signatureTails: [(String, String)] = [
         (": changed by someone holding the data key (e.g. through escrow), or damaged on disk (salesvault verify tells which)",
-         "：持有数据密钥的人（例如经托管打开）改动过档案，或文件在磁盘上损坏（档案本人运行 salesvault verify 即可区分）"),
+         "。可能是持有数据密钥的人（例如经托管打开档案的经理）改动过档案，也可能是文件在磁盘上损坏；由该销售员本人运行 salesvault verify 即可查明是哪一种"),
         (": changed by someone holding the data key (e.g. through escrow), or an old copy put back", "：持有数据密钥的人（例如经托管打开）改动过档案，或放回了旧副本"),
         (": changed by someone holding the data key (e.g. through escrow)", "：持有数据密钥的人（例如经托管打开）改动过档案"),
     ]
@@ -137,9 +137,9 @@ public enum ComplianceText {
         (#"^signed with (.+?), not the key enrolled for (.+?) \((.+?)\), and no escrow password reset the department logged while that key was enrolled explains it$"#,
          "签名密钥为 $1，不是$2在部门登记的密钥（$3），且部门审计日志中没有在该密钥登记期间对本档案所做的托管重置可以解释"),
         (#"^the records could not be read \((.*)\)$"#, "无法读取档案记录（$1）"),
-        (#"^the records are not the ones the owner signed \(a record was rewritten, removed or replaced\)(.*)$"#, "档案记录与本人签名时的不一致（有记录被改写、删除或替换）$1"),
-        (#"^the records before the checkpoint are not the ones the owner signed(.*)$"#, "检查点之前的记录与本人签名时的不一致$1"),
-        (#"^the records are not the ones the owner signed \((.*)\)(.*)$"#, "档案记录与本人签名时的不一致（$1）$2"),
+        (#"^the records are not the ones the owner signed \(a record was rewritten, removed or replaced\)(.*)$"#, "档案记录与本人签名时不一致（有记录被改写、删除或替换）$1"),
+        (#"^the records before the checkpoint are not the ones the owner signed(.*)$"#, "检查点之前的记录与本人签名时不一致$1"),
+        (#"^the records are not the ones the owner signed \((.*)\)(.*)$"#, "档案记录与本人签名时不一致（$1）$2"),
     ]
 
     static let escrowRules: [(String, String)] = [

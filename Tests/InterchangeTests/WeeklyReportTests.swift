@@ -377,15 +377,15 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(corrections[1].fields, ["summary"])
         XCTAssertEqual(r.thisWeek.activities, plain.thisWeek.activities, "not counted in this week")
         let section = try XCTUnwrap(ReportSection.sections(r, zh: true).first { $0.title.hasPrefix("五、") })
-        XCTAssertEqual(section.note, "本周更正了往周的跟进记录：\(twice.shortID)（2026-11-19 10:00 电话，华东电力有限公司：“电话确认需求”）已删除，原因：重复录入；"
-                       + "\(wrongDay.shortID)（2026-11-20 14:00 拜访，上海老客户集团：“拜访采购部”）时间改为 2026-11-18 14:00，跟进内容已修改，原因：日期录错。"
-                       + "这些更正不计入本周的跟进次数；所在周的周报仍按该周结束时的记录统计。")
-        XCTAssertTrue(ReportRender.markdown(r, zh: true).contains("本周更正了往周的跟进记录：\(twice.shortID)"))
-        XCTAssertTrue(ReportRender.html(r, zh: true).contains("本周更正了往周的跟进记录"))
+        XCTAssertEqual(section.note, "本周更正了以前各周的跟进记录：\(twice.shortID)（2026-11-19 10:00 电话，华东电力有限公司，“电话确认需求”）已删除，原因为重复录入；"
+                       + "\(wrongDay.shortID)（2026-11-20 14:00 拜访，上海老客户集团，“拜访采购部”）的时间改为 2026-11-18 14:00，跟进内容也已修改，原因为日期录错。"
+                       + "以上更正不计入本周跟进次数；原记录所在周的周报仍按该周结束时的记录统计。")
+        XCTAssertTrue(ReportRender.markdown(r, zh: true).contains("本周更正了以前各周的跟进记录：\(twice.shortID)"))
+        XCTAssertTrue(ReportRender.html(r, zh: true).contains("本周更正了以前各周的跟进记录"))
         let sheet = ReportRender.workbook(r, zh: true).sheets[0].rows.flatMap { $0 }.compactMap { cell -> String? in
             if case .text(let t) = cell.value { return t } else { return nil }
         }
-        XCTAssertTrue(sheet.contains { $0.hasPrefix("本周更正了往周的跟进记录") })
+        XCTAssertTrue(sheet.contains { $0.hasPrefix("本周更正了以前各周的跟进记录") })
         let en = ReportRender.markdown(try build(zh: false), zh: false)
         XCTAssertTrue(en.contains("Entries of earlier weeks corrected this week: \(twice.shortID) (2026-11-19 10:00 call, 华东电力有限公司: “电话确认需求”) deleted, reason: 重复录入"), en)
         // In the JSON the report is sealed with, and read back.
@@ -395,7 +395,7 @@ final class WeeklyReportTests: XCTestCase {
         quiet.zh = true
         _ = try a.removeLog(wrongDay.shortID, reason: "客户取消", now: h(11, day: 9))
         let next = try WeeklyReportBuilder.build(a, options: quiet)
-        XCTAssertTrue(ReportRender.markdown(next, zh: true).contains("本周更正了往周的跟进记录：\(wrongDay.shortID)（2026-11-18 14:00 拜访，上海老客户集团：“拜访采购部王芳”）已删除，原因：客户取消"),
+        XCTAssertTrue(ReportRender.markdown(next, zh: true).contains("本周更正了以前各周的跟进记录：\(wrongDay.shortID)（2026-11-18 14:00 拜访，上海老客户集团，“拜访采购部王芳”）已删除，原因为客户取消"),
                       ReportRender.markdown(next, zh: true))
         // Last week's report is as it stood at its end.
         var last = WeeklyReportBuilder.Options(week: ISOWeek(parsing: "2026-W47")!, calendar: .standard, now: h(12, day: -2))

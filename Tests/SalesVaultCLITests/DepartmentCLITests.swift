@@ -182,6 +182,10 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         // from before the reset is not (the documented cost).
         let reused = try sv(["passwd", a, "--password-file", dir.path("new"), "--new-password-file", dir.path("new"), "--insecure-kdf-cost", "10"], now: at(day: 7), expect: 7)
         XCTAssertTrue(reused.stderr.contains("same as the current"), reused.stderr)
+        // The manager's temporary password entered the new history at the forced change: it
+        // cannot be chosen later (helper-194: accepted).
+        let temporary = try sv(["passwd", a, "--password-file", dir.path("new"), "--new-password-file", dir.path("tmp"), "--insecure-kdf-cost", "10"], now: at(day: 7), expect: 7)
+        XCTAssertTrue(temporary.stderr.contains("one of the last"), temporary.stderr)
         try sv(["passwd", a, "--password-file", dir.path("new"), "--new-password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], now: at(day: 7))
     }
 
@@ -414,8 +418,15 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         let before = try sv(["compliance", dept, "--as-of", "2026-01-05", "--csv"], now: at(day: 300), expect: 9)
         XCTAssertTrue(before.stdout.contains("archives/赵强.svault,赵强,2026-01-11T10:00:00Z,-6,"), before.stdout)
         XCTAssertFalse(before.stdout.contains("'-"), before.stdout)
+        // In the table, not as a negative count of days: said, with what it means (helper-194:
+        // -6, ok).
+        let beforeTable = try sv(["compliance", dept, "--as-of", "2026-01-05", "--lang", "zh"], now: at(day: 300), expect: 9).stdout
+        let zhao = beforeTable.split(separator: "\n").first { $0.contains("赵强") }.map(String.init) ?? ""
+        XCTAssertTrue(zhao.contains("晚于查询日期") && !zhao.contains("-6"), beforeTable)
+        XCTAssertTrue(beforeTable.contains("注：标“晚于查询日期”的档案在 --as-of 所指日期之后修改过密码"), beforeTable)
         let table = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
         XCTAssertTrue(table.stdout.contains("5 archives: rotation 2 ok, 1 due, 1 overdue, 1 overdue (never changed); escrow 4 ok, 1 missing; 0 unacknowledged escrow uses; 1 unreadable; 1 foreign file — 4 NOT compliant"), table.stdout)
+        XCTAssertFalse(table.stdout.contains("after --as-of"), table.stdout)
         // On 2026-03-01 nothing is overdue yet: only 刘洋's missing slot and the broken file fail.
         let early = try sv(["compliance", dept, "--as-of", "2026-03-01", "--json"], now: at(day: 300), expect: 9)
         let summary = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(early.stdout.utf8)) as? [String: Any])?["summary"] as? [String: Any])

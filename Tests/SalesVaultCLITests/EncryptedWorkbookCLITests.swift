@@ -91,7 +91,7 @@ final class EncryptedWorkbookCLITests: ArchiveCommandTestCase {
         // A password given for a workbook that has none is said unused (helper-194: ignored
         // without a word).
         let plain = try sv(["import", try plainWorkbook(), "--workbook-password-file", scratch.path("wpw"), "--dry-run", "--lang", "zh"])
-        XCTAssertTrue(plain.stderr.contains("没有设置打开密码，无需 --workbook-password-file，本次未使用该密码。"), plain.stderr)
+        XCTAssertTrue(plain.stderr.contains("未设置打开密码，无需使用 --workbook-password-file，本次已忽略该密码文件。"), plain.stderr)
         XCTAssertFalse(r.stderr.contains("--workbook-password-file was not needed"), r.stderr)
     }
 

@@ -288,7 +288,7 @@ final class HardeningCLITests: XCTestCase {
         let stopped = try runTool(["compromised", archive, "--password-file", pw, "--new-password-file", fresh, "--insecure-kdf-cost", "10", "--lang", "zh"])
         XCTAssertEqual(stopped.status, 1, stopped.stderr)
         XCTAssertTrue(stopped.stdout.contains("已设置新密码"), stopped.stdout)
-        XCTAssertTrue(stopped.stderr.contains("密码已修改，但数据密钥未更换") && stopped.stderr.contains("请用新密码运行 salesvault rekey \(archive) 完成数据密钥的更换"), stopped.stderr)
+        XCTAssertTrue(stopped.stderr.contains("密码已修改，但数据密钥未能更换：磁盘空间不足") && stopped.stderr.contains("档案内容未受影响。") && stopped.stderr.contains("尽快用新密码运行 salesvault rekey \(archive)，完成数据密钥的更换"), stopped.stderr)
         // Said without the password, and at the next unlock.
         let status = try runTool(["status", archive, "--json"])
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
@@ -297,7 +297,7 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertTrue(try runTool(["status", archive, "--lang", "zh"]).stdout.contains("须更换数据密钥"))
         let opened = try runTool(["customer", "list", "-a", archive, "--password-file", fresh, "--lang", "zh"])
         XCTAssertEqual(opened.status, 0, opened.stderr)
-        XCTAssertTrue(opened.stderr.contains("本档案须更换数据密钥") && opened.stderr.contains("salesvault compromised 在更换数据密钥前中断"), opened.stderr)
+        XCTAssertTrue(opened.stderr.contains("本档案须更换数据密钥") && opened.stderr.contains("salesvault compromised 时在更换数据密钥前中断了"), opened.stderr)
         // With room again, the rekey the message names finishes it.
         try FileManager.default.removeItem(atPath: small + "/fill")
         XCTAssertEqual(try runTool(["rekey", archive, "--password-file", fresh]).status, 0)

@@ -159,7 +159,7 @@ final class WeeklyReportCLITests: XCTestCase {
         let a = try newArchive("张伟")
         // Roles no manager has: said when set (helper-194: accepted without a word).
         let policy = try sv(["dept", "policy", dept, "--report-roles", "区域总裁", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap"), "--lang", "zh"])
-        XCTAssertTrue((policy.stdout + policy.stderr).contains("注意：目前没有任何经理的角色属于周报接收角色（区域总裁）"), policy.stdout + policy.stderr)
+        XCTAssertTrue((policy.stdout + policy.stderr).contains("注意：目前没有任何经理的角色是周报接收角色（区域总裁）。在添加该角色的经理（salesvault dept add-manager ... --role 区域总裁）"), policy.stdout + policy.stderr)
         let none = try sv(["report", "submit", "--lang", "zh"] + owner(a), expect: 8)
         XCTAssertTrue(none.stderr.contains("尚未设置周报接收人（须为以下角色之一：区域总裁）"), none.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dept + "/reports/2026-W47/张伟.manifest.json"))
@@ -223,7 +223,7 @@ final class WeeklyReportCLITests: XCTestCase {
         let keygen = try XCTUnwrap(which("age-keygen"))
         XCTAssertEqual(try runTool(["-o", dir.path("stranger.txt")], executable: keygen).status, 0)
         let stranger = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("stranger.txt"), "--lang", "zh"], now: at(day: 5, hour: 1), expect: 8)
-        XCTAssertTrue(stranger.stderr.contains("周报只发给王总（总经理）、陈总监（销售总监），您提供的密钥无法打开"), stranger.stderr)
+        XCTAssertTrue(stranger.stderr.contains("只有王总（总经理）、陈总监（销售总监）能打开本部门的周报，您提供的密钥无法打开。"), stranger.stderr)
         XCTAssertFalse(stranger.stdout.contains("未提交"), stranger.stdout)
 
         // The same facts in the compliance check (no key) and as workbook and web page.
@@ -251,6 +251,29 @@ final class WeeklyReportCLITests: XCTestCase {
         // Friday 2026-11-27 16:00 in Shanghai is 08:00 UTC, weekly.
         XCTAssertTrue(ics.contains("DTSTART:20261127T080000Z\r\nDTEND:20261127T100000Z\r\nRRULE:FREQ=WEEKLY"), ics)
         XCTAssertTrue(ics.contains("张伟：请于周五 18:00 前提交本周销售周报"), ics)
+        XCTAssertFalse(ics.contains("VTIMEZONE"), "Shanghai keeps one offset: UTC instants")
+        // In a zone with summer time, the weekly event is in its local time with the zone's
+        // changes, so it stays at 16:00 (helper-194: as UTC it moved to 15:00 after November 1).
+        try admin(["policy", dept, "--time-zone", "America/New_York"])
+        let ny = try sv(["reminders", "--ics", a], now: at(day: 2, hour: 0)).stdout
+        XCTAssertTrue(ny.contains("DTSTART;TZID=America/New_York:20261127T160000\r\nDTEND;TZID=America/New_York:20261127T180000\r\nRRULE:FREQ=WEEKLY"), ny)
+        XCTAssertTrue(ny.contains("BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\n"), ny)
+        XCTAssertTrue(ny.contains("BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nEND:STANDARD"), ny)
+        XCTAssertTrue(ny.contains("BEGIN:DAYLIGHT\r\nDTSTART:20270314T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nEND:DAYLIGHT"), ny)
+        // Read by a real iCalendar parser: its start is 16:00 in New York, a time of that zone.
+        let check = try runTool(["python3", "-c", """
+            import sys
+            try:
+                import icalendar
+            except ImportError:
+                print("no icalendar"); sys.exit(0)
+            cal = icalendar.Calendar.from_ical(sys.stdin.read())
+            ev = [c for c in cal.walk("VEVENT") if "weekly-report" in str(c.get("UID"))][0]
+            start = ev.decoded("DTSTART")
+            print(start.isoformat(), start.utcoffset())
+            """], executable: "/usr/bin/env", stdin: ny)
+        if check.stdout.hasPrefix("no icalendar") { throw XCTSkip("python3 with icalendar is needed to read the calendar back (Scripts/test installs it)") }
+        XCTAssertEqual(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "2026-11-27T16:00:00-05:00 -1 day, 19:00:00", check.stderr)
     }
 
     func testGradeResultAndProblemsFromTheCommandLine() throws {

@@ -119,9 +119,9 @@ public struct DepartmentView: Sendable {
             let given = identities.map { KeyFile.fingerprint($0.publicKey.rawRepresentation) }
             if !given.contains(where: { sealedTo.contains($0) || escrowHolders.contains($0) }) {
                 throw InterchangeError(.report, "the weekly reports are sealed to \(recipients.map { Registry.nameWithRole($0, zh: false) }.joined(separator: ", ")), not to the key given: they cannot be opened with it",
-                                       zh: "周报只发给\(recipients.map { Registry.nameWithRole($0, zh: true) }.joined(separator: "、"))，您提供的密钥无法打开",
-                                       hint: "use one of their keys, or ask the administrator to add your role to the recipients (dept policy --report-roles)",
-                                       hintZH: "请使用上述接收人之一的密钥；如您也应接收周报，请管理员用 dept policy --report-roles 把您的角色加入接收人")
+                                       zh: "只有\(recipients.map { Registry.nameWithRole($0, zh: true) }.joined(separator: "、"))能打开本部门的周报，您提供的密钥无法打开。",
+                                       hint: "use one of their keys, or ask the administrator to add your role to the report roles (salesvault dept policy --report-roles); reports handed in after that open with your key",
+                                       hintZH: "请改用上述接收人之一的密钥；如您也应接收周报，请管理员运行 salesvault dept policy --report-roles，把您的角色加入周报接收角色（此后提交的周报才能用您的密钥打开）。")
             }
         }
         for person in registry.salespeople {

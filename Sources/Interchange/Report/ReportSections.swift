@@ -75,7 +75,7 @@ public struct ReportSection: Sendable {
 
         out.append(ReportSection(
             title: zh ? "六、项目进展" : "6. Pipeline movement",
-            headers: zh ? ["项目", "客户", "阶段变化", "变化类型", "金额变化", "预计签约日期变化", "本阶段停留天数", "变化原因"]
+            headers: zh ? ["项目", "客户", "阶段变化", "变化类型", "金额", "预计签约日期", "本阶段停留天数", "变化原因"]
                 : ["Project", "Customer", "Stage", "Bucket", "Value", "Expected date", "Days in stage", "Reason"],
             rows: r.stageMoves.map { m in
                 let stage = m.from == m.to ? ReportText.stage(m.to, zh: zh) : "\(ReportText.stage(m.from, zh: zh)) → \(ReportText.stage(m.to, zh: zh))"

@@ -73,20 +73,22 @@ public enum ReportText {
         guard !corrections.isEmpty else { return nil }
         func quoted(_ s: String) -> String {
             let t = s.count > 30 ? String(s.prefix(30)) + "…" : s
-            return t.isEmpty ? "" : (zh ? "：“\(t)”" : ": “\(t)”")
+            return t.isEmpty ? "" : (zh ? "，“\(t)”" : ": “\(t)”")
         }
         let items = corrections.map { c -> String in
             let entry = zh ? "\(c.id)（\(dateTime(c.at, calendar)) \(activityType(c.type, zh: true))，\(c.customer)\(quoted(c.summary))）"
                 : "\(c.id) (\(dateTime(c.at, calendar)) \(activityType(c.type, zh: false)), \(c.customer)\(quoted(c.summary)))"
             var what: [String] = []
             if c.removed { what.append(zh ? "已删除" : "deleted") }
-            if let to = c.movedTo { what.append(zh ? "时间改为 \(dateTime(to, calendar))" : "moved to \(dateTime(to, calendar))") }
+            if let to = c.movedTo { what.append(zh ? "的时间改为 \(dateTime(to, calendar))" : "moved to \(dateTime(to, calendar))") }
             let fields = c.fields.compactMap { Schema.field(.activity, key: $0) }.map { zh ? $0.zh : $0.en }
-            if !fields.isEmpty { what.append(zh ? fields.joined(separator: "、") + "已修改" : fields.joined(separator: ", ") + " changed") }
-            let reason = (c.reason ?? "").isEmpty ? "" : (zh ? "，原因：\(c.reason!)" : ", reason: \(c.reason!)")
-            return entry + (zh ? "" : " ") + what.joined(separator: zh ? "，" : ", ") + reason
+            if !fields.isEmpty { what.append(zh ? fields.joined(separator: "、") + (c.movedTo == nil ? "已修改" : "也已修改") : fields.joined(separator: ", ") + " changed") }
+            let reason = (c.reason ?? "").isEmpty ? "" : (zh ? "，原因为\(c.reason!)" : ", reason: \(c.reason!)")
+            // (L4（…）的时间改为 …; L4（…）跟进内容已修改; L3（…）已删除: helper-196.)
+            let said = zh ? what.enumerated().map { $0 == 0 && c.movedTo == nil && !c.removed ? "的" + $1 : $1 }.joined(separator: "，") : what.joined(separator: ", ")
+            return entry + (zh ? "" : " ") + said + reason
         }
-        return zh ? "本周更正了往周的跟进记录：" + items.joined(separator: "；") + "。这些更正不计入本周的跟进次数；所在周的周报仍按该周结束时的记录统计。"
+        return zh ? "本周更正了以前各周的跟进记录：" + items.joined(separator: "；") + "。以上更正不计入本周跟进次数；原记录所在周的周报仍按该周结束时的记录统计。"
             : "Entries of earlier weeks corrected this week: " + items.joined(separator: "; ") + ". They are not counted in this week's figures; their own week's report shows them as they stood at its end."
     }
 
@@ -185,7 +187,7 @@ public enum ReportText {
             guard c.activities > 0 else { return "0" }
             let parts = c.activitiesByType.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map { "\(activityType($0.key, zh: zh)) \($0.value)" }
-            return "\(c.activities)" + (zh ? "（" : "(") + parts.joined(separator: zh ? "、" : ", ") + (zh ? "）" : ")")
+            return "\(c.activities)" + (zh ? "（" : " (") + parts.joined(separator: zh ? "、" : ", ") + (zh ? "）" : ")")
         }
         func coverage(_ c: WeeklyReport.Counts) -> String { c.abOwned == 0 ? "-" : "\(c.abTouched)/\(c.abOwned)" }
         var rows: [(String, String, String)] = [

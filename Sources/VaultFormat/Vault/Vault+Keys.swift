@@ -15,18 +15,23 @@ extension Vault {
     /// `rekeyFollows`: the same header write sets `rekeyRequired` (FORMAT.md §4.2), which the
     /// `rekey` that follows clears: a leaked password changed and the process stopped before the
     /// new data key leaves an archive that says it needs one (`compromised`: helper-194).
-    public func changePassword(to newPassword: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64, rekeyFollows: Bool = false) throws {
-        try changePassword(to: newPassword, kdf: choice, now: now, refusingRecent: true, rekeyFollows: rekeyFollows)
+    /// `current`: the password the archive was opened with; after an escrow reset (the
+    /// temporary password a manager chose and knows) it enters the new history before the new
+    /// one, so that it cannot be chosen later (helper-194: it was accepted at the next change).
+    public func changePassword(to newPassword: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64, rekeyFollows: Bool = false, current: SecureBytes? = nil) throws {
+        try changePassword(to: newPassword, kdf: choice, now: now, refusingRecent: true, rekeyFollows: rekeyFollows, current: current)
     }
 
     /// The same, for the crash-test driver and the benchmark only (not public API).
-    package func changePassword(to newPassword: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64, refusingRecent: Bool, rekeyFollows: Bool = false) throws {
+    package func changePassword(to newPassword: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64, refusingRecent: Bool, rekeyFollows: Bool = false,
+                                current: SecureBytes? = nil) throws {
         try requireWritable(allowUnfinished: true)
         try requireOwner("a password change")
         var history = try passwordHistory()
         guard try !refusingRecent || !history.contains(newPassword) else {
             throw VaultError(.passwordReused, "the new password is one of the last \(FormatV1.passwordHistoryCount) passwords of this archive")
         }
+        if let current, header.flags.contains(.mustChangePassword), try !history.contains(current) { try history.push(current) }
         try history.push(newPassword)
         // FORMAT.md §5.5: the history lives in the owner's secrets, re-sealed under the new
         // password's KEK (an archive without them gets its signing key now).

@@ -190,7 +190,7 @@ struct Import: ArchiveCommand {
         // A password given for a file that has none: said, not ignored without a word (helper-194).
         if workbookPasswordFile != nil, workbookPassword == nil {
             Terminal.stderr(L("note: \(file!) is not an encrypted workbook: --workbook-password-file was not needed and was not used.",
-                              "提示：“\(file!)”没有设置打开密码，无需 --workbook-password-file，本次未使用该密码。").text + "\n")
+                              "提示：“\(file!)”未设置打开密码，无需使用 --workbook-password-file，本次已忽略该密码文件。").text + "\n")
         }
         if let rejects {
             let ext = URL(fileURLWithPath: rejects).pathExtension.lowercased()

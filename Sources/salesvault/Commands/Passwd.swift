@@ -28,8 +28,8 @@ struct Passwd: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let (vault, next) = try newPassword.unlockAndChoose(archive, with: password)
-        try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now)
+        let (vault, next, current) = try newPassword.unlockAndChoose(archive, with: password)
+        try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now, current: PasswordInput.secureBytes(current))
         // FORMAT.md §5.5: a first (or, after an escrow reset, a new) signing key; DEPARTMENT.md §3.8.
         if vault.migratedToSigned { OwnerUnlock.tellSigned(vault, path: archive) }
         OwnerUnlock.requestEnrollment(vault, path: archive)
@@ -46,7 +46,7 @@ extension NewPasswordOptions {
     /// The owner's unlock with the current password, then a new password that passes every
     /// check before anything is written: not the current one, the strength floor, not one of the
     /// last five (FORMAT.md §5.4). Shared by `passwd` and `compromised`.
-    func unlockAndChoose(_ archive: String, with password: PasswordOptions) throws -> (vault: Vault, next: String) {
+    func unlockAndChoose(_ archive: String, with password: PasswordOptions) throws -> (vault: Vault, next: String, current: String) {
         let current = try password.read(prompt: L("Current password for \(archive): ", "\(archive) 的当前密码："))
         let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(current), access: .readWrite)
         OwnerUnlock.warnIfAltered(vault, path: archive)
@@ -64,6 +64,6 @@ extension NewPasswordOptions {
         if try vault.isRecentPassword(PasswordInput.secureBytes(next)) {
             throw VaultError(.passwordReused, "the new password is one of the last \(FormatV1.passwordHistoryCount) passwords of this archive")
         }
-        return (vault, next)
+        return (vault, next, current)
     }
 }

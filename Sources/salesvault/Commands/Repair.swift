@@ -33,7 +33,7 @@ struct Repair: VaultCommand {
             // (Not "in order": the records are not read here; a damaged one was said to be in
             // order while verify refused it: helper-194.)
             print(L("Nothing to repair: \(archive) has no interrupted save and both header copies are current. (repair does not read every record: salesvault verify \(archive) does.)",
-                    "无需修复：\(archive) 没有中断的保存，两份档案头也都是最新的。（repair 不逐条检查记录；如需检查全部记录，请运行 salesvault verify \(archive)。）").text)
+                    "无需修复：\(archive) 没有未完成的保存，两份档案头均为最新。repair 不会逐条检查记录；如需检查全部记录，请运行 salesvault verify \(archive)。").text)
             return
         }
         let now = Clock.now

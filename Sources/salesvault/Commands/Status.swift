@@ -167,7 +167,7 @@ struct Status: VaultCommand {
             rows.append((zh ? "所有人签名" : "Owner signature", Terminal.yellow(zh ? "未签名（由早期版本写入，或经过托管重置；您下次修改档案时会自动签名）"
                                                                          : "not signed (written by an earlier version, or after an escrow reset; signed at your next change)")))
         case .invalid(let why):
-            rows.append((zh ? "所有人签名" : "Owner signature", Terminal.red(zh ? "无效：持有数据密钥的人改动了档案，或文件在磁盘上损坏（\(Terminal.cell(strippedZH ?? OwnerSignatureVerdict.chinese(why)))）；运行 salesvault verify 即可区分" : "INVALID: changed by someone holding the data key, or damaged on disk (\(Terminal.cell(why))); salesvault verify tells which")))
+            rows.append((zh ? "所有人签名" : "Owner signature", Terminal.red(zh ? "无效：\(Terminal.cell(strippedZH ?? OwnerSignatureVerdict.chinese(why)))，可能是持有数据密钥的人（例如经托管打开档案的经理）改动过档案，也可能是文件在磁盘上损坏。运行 salesvault verify \(archive) 可查明原因。" : "INVALID: \(Terminal.cell(why)): changed by someone holding the data key, or damaged on disk; salesvault verify \(archive) tells which")))
         }
         if let fp = report.administratorFingerprint, let pin = h.department {
             // The key pinned now: set at creation, replaced by a hand-over (DEPARTMENT.md §3.7).

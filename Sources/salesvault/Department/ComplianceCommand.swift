@@ -179,7 +179,10 @@ struct ComplianceCommand: VaultCommand {
             if let logged = r.escrowUsesLogged, logged > 0 { uses += zh ? "，审计日志共 \(logged) 次" : ", \(logged) logged" }
             // (“审计日志共 1 次 记录被删” read as two broken phrases: helper-182.)
             if r.auditTampered { uses = Terminal.red(uses + (zh ? "，其中有访问记录已从档案中删除" : " REMOVED")) }
-            var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
+            // (A password changed after the date asked, --as-of in the past: the header keeps only
+            // the last change, so its age then is not known; it printed -2500: helper-194.)
+            let days = r.passwordAgeDays.map { $0 < 0 ? (zh ? "晚于查询日期" : "after --as-of") : String($0) } ?? ""
+            var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", days,
                        paint(rotation, r.rotation ?? ""), r.dekRotatedDate ?? "", kdfCell,
                        paint(word(r.escrow ?? "", zh), r.escrow ?? "")
                         + (r.escrowDetail.map { zh ? "（\(Terminal.cell(ComplianceText.escrowDetailZH($0)))）" : " (\(Terminal.cell($0)))" } ?? ""), uses]
@@ -197,6 +200,10 @@ struct ComplianceCommand: VaultCommand {
         }
         print(line(header.map { Terminal.bold($0) }))
         for r in rows { print(line(r)) }
+        if report.archives.contains(where: { ($0.passwordAgeDays ?? 0) < 0 }) {
+            print(zh ? "注：标“晚于查询日期”的档案在 --as-of 所指日期之后修改过密码；档案只记录最近一次修改，无法判断其在该日期的状态，按正常列出。"
+                     : "Note: archives marked “after --as-of” changed their password after the date asked; an archive keeps only its last change, so their state on that date is not known and they are listed as ok.")
+        }
         if !problems.isEmpty {
             print(zh ? "问题：" : "Problems:")
             for p in problems {

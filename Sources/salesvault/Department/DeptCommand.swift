@@ -390,7 +390,7 @@ struct DeptPolicy: VaultCommand {
             // Report roles no manager has: said, since every submission is then refused (helper-194).
             let noRecipient = reportRoles != nil && r.reportRecipients.isEmpty
                 ? L(" No manager has one of the report roles (\(r.reportRoles.joined(separator: ", "))): weekly reports cannot be submitted until one is added (dept add-manager … --role ROLE) or the roles name theirs.",
-                    "注意：目前没有任何经理的角色属于周报接收角色（\(r.reportRoles.joined(separator: "、"))），在添加此类经理（dept add-manager … --role 角色）或改正接收角色之前，周报将无法提交。")
+                    "注意：目前没有任何经理的角色是周报接收角色（\(r.reportRoles.joined(separator: "、"))）。在添加该角色的经理（salesvault dept add-manager ... --role \(r.reportRoles.first ?? "角色")）或修改周报接收角色（salesvault dept policy --report-roles）之前，销售员都无法提交周报。")
                 : L("", "")
             return L("Policy: escrow by \(escrow.text); \(rule.en); days counted in \(zone); unlock for at most \(most.en), locked after \(idle.en) without use; A customers contacted at least every \(contact.a) days, B every \(contact.b).\(weakNote.en)\(noRecipient.en)",
                      "政策：\(escrow.text)；\(rule.zh)；按 \(zone) 时区计日；解锁最长 \(most.zh)，闲置 \(idle.zh)后自动锁定；A 类客户至少每 \(contact.a) 天联系一次，B 类每 \(contact.b) 天。\(weakNote.zh)\(noRecipient.zh)")

@@ -371,19 +371,23 @@ struct Compromised: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let (vault, next) = try newPassword.unlockAndChoose(archive, with: password)  // every check before any write
+        let (vault, next, current) = try newPassword.unlockAndChoose(archive, with: password)  // every check before any write
         // The leaked password first (what matters most), then the data key. The password's
         // header also says a new data key is due (rekeyRequired), which the rekey clears: a
         // process stopped in between leaves an archive that says so (helper-194: it looked done,
         // with the old data key).
-        try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now, rekeyFollows: true)
+        try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now, rekeyFollows: true, current: PasswordInput.secureBytes(current))
         Terminal.print(L("New password set for \(archive).", "\(archive) 已设置新密码。").text)
         try OwnerUnlock.after(vault, path: archive, allowMustChange: true, rekeyFollows: true)
+        // (The cause's own "the archive was not changed" left out: the password was; its own
+        // hint, to run the command again, is the rekey here: helper-196.)
         func unfinished(_ error: Error) -> CLIError {
-            let (message, hint, _) = ErrorReport.describe(error)
-            return CLIError(.failure, L("the password was changed, but the data key was not rotated: \(message)", "密码已修改，但数据密钥未更换：\(message)"),
-                            hint: L((hint.map { $0 + "; then" } ?? "then") + " run salesvault rekey \(archive) with the NEW password (the archive says it needs it until then)",
-                                    (hint.map { $0 + "。然后" } ?? "") + "请用新密码运行 salesvault rekey \(archive) 完成数据密钥的更换（在此之前，档案状态会一直提示须更换数据密钥）"))
+            var (message, _, _) = ErrorReport.describe(error)
+            for tail in ["。档案未做任何更改", "；档案保持原样", "; the archive is as it was before"] where message.hasSuffix(tail) { message = String(message.dropLast(tail.count)) }
+            return CLIError(.failure, L("the password was changed, but the data key was not replaced: \(message); the archive's content is unaffected",
+                                        "密码已修改，但数据密钥未能更换：\(message)，档案内容未受影响。"),
+                            hint: L("deal with that first, then run salesvault rekey \(archive) with the NEW password soon; until then, opening the archive says a new data key is due",
+                                    "请先解决上述问题，然后尽快用新密码运行 salesvault rekey \(archive)，完成数据密钥的更换。在此之前，打开档案时会一直提示须更换数据密钥。"))
         }
         let plan: Vault.EscrowPlan?
         do { plan = try rekeyPlan(vault, path: archive) } catch { throw unfinished(error) }

@@ -193,7 +193,7 @@ enum OwnerUnlock {
             // (Set when a manager's slot was removed, and by a compromised stopped before its
             // new data key: helper-194.)
             text = L("This archive needs a new data key: a manager who could open it was removed, or salesvault compromised stopped before it changed the key; until then old copies of the file, with the old password or the manager's key, give the key of this one. Run: salesvault rekey \(path)",
-                     "本档案须更换数据密钥：可能是一名可打开本档案的经理已被移除，或上次 salesvault compromised 在更换数据密钥前中断。在更换之前，凭旧副本及旧密码（或该经理的密钥）仍能解出本档案的数据密钥。请运行：salesvault rekey \(path)").text
+                     "本档案须更换数据密钥：可能是某位有权打开本档案的经理已被移除，也可能是上次运行 salesvault compromised 时在更换数据密钥前中断了。在更换之前，持有档案旧副本（如备份）和旧密码的人，或已被移除的经理凭其密钥，仍可能打开本档案。请尽快运行 salesvault rekey \(path) 更换数据密钥。").text
         case .impossibleDates(let problems):
             let en = problems.map(\.rawValue).joined(separator: "; ")
             let zh = problems.map(\.zh).joined(separator: "、")

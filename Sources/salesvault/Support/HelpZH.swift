@@ -630,7 +630,7 @@ enum HelpZH {
         "Change it even if the customer has another project of that name.": "即使该客户下已有同名的其他项目，仍然修改。",
         "Change it even if another customer then has a similar name, the same credit code or the same phone.": "即使修改后与其他客户名称相近，或统一社会信用代码、电话相同，仍然修改。",
         "Change it even if the customer has another contact of that name or mobile number.": "即使该客户下已有同名或手机号相同的联系人，仍然修改。",
-        "Bring them back even beside a live contact of the same name that no mobile number tells apart.": "即使该客户下已有同名联系人且无法凭手机号区分，仍然恢复（恢复后两人同名，请以编号区分）。",
+        "Bring them back even beside a live contact of the same name that no mobile number tells apart.": "即使该客户下已有同名联系人、且无法凭手机号区分，也照常恢复。恢复后会出现同名联系人，请凭联系人编号（如 R3）区分。",
         "Change a customer's fields (not the grade: use `customer grade`).": "修改客户信息（等级请用 customer grade）。",
         "Customer id (C12), name, alias, or part of one.": "客户编号（C12）、名称、别名或其中一部分。",
         "Customer id (C12) or name (any part of it, or an alias).": "客户编号（C12）或名称（名称任一部分或别名均可）。",
