@@ -34,9 +34,11 @@ extension Importer {
             var credits = Set<String>(minimumCapacity: keys.count / 2 + 1), names = Set<TextKey>(minimumCapacity: keys.count / 2 + 1)
             var phones = Set<String>(minimumCapacity: keys.count / 2 + 1)
             for i in keys.indices {
-                let key = keys[i]!.companyKey!
-                let credit: String? = keys[i]!.credit.flatMap { if case .valid(let v) = $0 { return v } else { return nil } }
-                let phone = keys[i]!.phone, otherPhones = keys[i]!.otherPhones
+                // (The row's keys read once: each `keys[i]!` copied them all, four retains and releases.)
+                guard let k = keys[i] else { continue }
+                let key = k.companyKey!
+                let credit: String? = k.credit.flatMap { if case .valid(let v) = $0 { return v } else { return nil } }
+                let phone = k.phone, otherPhones = k.otherPhones
                 if key.bytesHash & 1 == half {
                     if archiveNames && (index.customerByKey[key] != nil || index.customerByOtherName[key] != nil) { return (false, false) }
                     if !names.insert(key).inserted { return (false, false) }
