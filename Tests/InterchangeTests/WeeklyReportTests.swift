@@ -364,6 +364,7 @@ final class WeeklyReportTests: XCTestCase {
         let a = archive!
         let twice = try a.logActivity(customer: "华东电力", type: "call", summary: "电话确认需求", at: h(10, day: -4), now: h(10, day: -4))
         let wrongDay = try a.logActivity(customer: "上海老客户", type: "visit", summary: "拜访采购部", at: h(14, day: -3), now: h(14, day: -3))
+        let third = try a.logActivity(customer: "上海老客户", type: "call", summary: "电话回访", at: h(9, day: -2), now: h(9, day: -2))
         let plain = try build()
         XCTAssertNil(plain.logCorrections)
         XCTAssertFalse(ReportRender.markdown(plain, zh: true).contains("更正"))
@@ -393,6 +394,7 @@ final class WeeklyReportTests: XCTestCase {
         // Said also when the week has no entry of its own.
         var quiet = WeeklyReportBuilder.Options(week: ISOWeek(parsing: "2026-W49")!, calendar: .standard, now: h(12, day: 9))
         quiet.zh = true
+        let removal = a.vault.header.recordCount
         _ = try a.removeLog(wrongDay.shortID, reason: "客户取消", now: h(11, day: 9))
         let next = try WeeklyReportBuilder.build(a, options: quiet)
         XCTAssertTrue(ReportRender.markdown(next, zh: true).contains("本周更正了以前各周的跟进记录：\(wrongDay.shortID)（2026-11-18 14:00 拜访，上海老客户集团，“拜访采购部王芳”）已删除，原因为客户取消"),
@@ -401,8 +403,23 @@ final class WeeklyReportTests: XCTestCase {
         var last = WeeklyReportBuilder.Options(week: ISOWeek(parsing: "2026-W47")!, calendar: .standard, now: h(12, day: -2))
         last.zh = true
         let before = try WeeklyReportBuilder.build(a, options: last)
-        XCTAssertEqual(before.activities.map(\.summary), ["电话确认需求", "拜访采购部"])
+        XCTAssertEqual(before.activities.map(\.summary), ["电话确认需求", "拜访采购部", "电话回访"])
         XCTAssertNil(before.logCorrections)
+        // W50: the removal undone (it was said nowhere), then the customer removed with its
+        // entries: said together, with the customer's reason (they were bare deletions: helper-197).
+        _ = try a.undo(batch: removal, now: h(10, day: 15))
+        _ = try a.remove(.customer, "上海老客户集团", reason: "客户已被合并", now: h(11, day: 15))
+        var w50 = WeeklyReportBuilder.Options(week: ISOWeek(parsing: "2026-W50")!, calendar: .standard, now: h(12, day: 16))
+        w50.zh = true
+        let later = try WeeklyReportBuilder.build(a, options: w50)
+        let note = try XCTUnwrap(ReportSection.sections(later, zh: true).first { $0.title.hasPrefix("五、") }?.note)
+        XCTAssertTrue(note.contains("\(wrongDay.shortID)（2026-11-18 14:00 拜访，上海老客户集团，“拜访采购部王芳”）已恢复（撤销批次 B\(removal)）"), note)
+        XCTAssertTrue(note.contains("上海老客户集团的 2 条跟进记录（\(wrongDay.shortID)、\(third.shortID)，2026-11-18 至 2026-11-21）随客户移除一并删除，原因为客户已被合并"), note)
+        XCTAssertEqual(later.logCorrections?.filter { $0.withCustomer == true }.map(\.reason), ["客户已被合并", "客户已被合并"])
+        // Many are said at most 40 one by one.
+        let many = (0..<45).map { WeeklyReport.LogCorrection(id: "L\($0)", at: h(9, day: -2), customer: "甲\($0)", type: "call", summary: "", removed: true, movedTo: nil,
+                                                              fields: [], reason: nil, correctedAt: h(9, day: 1)) }
+        XCTAssertTrue(try XCTUnwrap(ReportText.logCorrections(many, zh: true, .standard)).contains("；另有 5 项更正未逐条列出。"))
     }
 
     /// Next week's plan gives the next step written with the follow-up's date, not the empty one

@@ -67,27 +67,51 @@ public enum ReportText {
         return said.isEmpty ? nil : said.joined(separator: zh ? "" : " ")
     }
 
-    /// The contact-log entries of earlier weeks corrected or deleted this week, as one sentence
-    /// under the week's log (`WeeklyReport.logCorrections`); nil when there are none.
-    static func logCorrections(_ corrections: [WeeklyReport.LogCorrection], zh: Bool, _ calendar: DepartmentCalendar) -> String? {
+    /// The contact-log entries of earlier weeks corrected, deleted or brought back this week, as
+    /// one sentence under the week's log (`WeeklyReport.logCorrections`); nil when there are
+    /// none. Entries removed with their customer in one change are said together (a customer's
+    /// 400 entries filled the workbook's cell: helper-197), and at most `listed` are said one by one.
+    static func logCorrections(_ corrections: [WeeklyReport.LogCorrection], zh: Bool, _ calendar: DepartmentCalendar, listed: Int = 40) -> String? {
         guard !corrections.isEmpty else { return nil }
         func quoted(_ s: String) -> String {
             let t = s.count > 30 ? String(s.prefix(30)) + "…" : s
             return t.isEmpty ? "" : (zh ? "，“\(t)”" : ": “\(t)”")
         }
-        let items = corrections.map { c -> String in
+        func because(_ c: WeeklyReport.LogCorrection) -> String {
+            let reason = (c.reason ?? "").isEmpty ? "" : (zh ? "，原因为\(c.reason!)" : ", reason: \(c.reason!)")
+            return reason + (c.undoOf.map { zh ? "（撤销批次 B\($0)）" : " (undo of B\($0))" } ?? "")
+        }
+        // Removed with their customer in one change: one item per customer and change.
+        struct Group: Hashable { let customer: String, at: Int64 }
+        var groups: [Group: [WeeklyReport.LogCorrection]] = [:]
+        for c in corrections where c.withCustomer == true { groups[Group(customer: c.customer, at: c.correctedAt), default: []].append(c) }
+        var items: [String] = []
+        var said = Set<Group>()
+        for c in corrections {
+            if c.withCustomer == true, let group = groups[Group(customer: c.customer, at: c.correctedAt)], group.count > 1 {
+                guard said.insert(Group(customer: c.customer, at: c.correctedAt)).inserted else { continue }
+                let ids = group.count <= 3 ? group.map(\.id).joined(separator: zh ? "、" : ", ") : "\(group.first!.id)…\(group.last!.id)"
+                let days = (group.map(\.at).min().map { date($0, calendar) } ?? "", group.map(\.at).max().map { date($0, calendar) } ?? "")
+                let span = days.0 == days.1 ? days.0 : (zh ? "\(days.0) 至 \(days.1)" : "\(days.0) to \(days.1)")
+                items.append(zh ? "\(c.customer)的 \(group.count) 条跟进记录（\(ids)，\(span)）随客户移除一并删除" + because(c)
+                             : "\(group.count) entries of \(c.customer) (\(ids), \(span)) deleted with the customer" + because(c))
+                continue
+            }
             let entry = zh ? "\(c.id)（\(dateTime(c.at, calendar)) \(activityType(c.type, zh: true))，\(c.customer)\(quoted(c.summary))）"
                 : "\(c.id) (\(dateTime(c.at, calendar)) \(activityType(c.type, zh: false)), \(c.customer)\(quoted(c.summary)))"
             var what: [String] = []
-            if c.removed { what.append(zh ? "已删除" : "deleted") }
+            if c.removed { what.append(zh ? (c.withCustomer == true ? "随客户移除一并删除" : "已删除") : (c.withCustomer == true ? "deleted with the customer" : "deleted")) }
+            if c.restored == true { what.append(zh ? "已恢复" : "brought back") }
             if let to = c.movedTo { what.append(zh ? "的时间改为 \(dateTime(to, calendar))" : "moved to \(dateTime(to, calendar))") }
             let fields = c.fields.compactMap { Schema.field(.activity, key: $0) }.map { zh ? $0.zh : $0.en }
             if !fields.isEmpty { what.append(zh ? fields.joined(separator: "、") + (c.movedTo == nil ? "已修改" : "也已修改") : fields.joined(separator: ", ") + " changed") }
-            let reason = (c.reason ?? "").isEmpty ? "" : (zh ? "，原因为\(c.reason!)" : ", reason: \(c.reason!)")
-            // (L4（…）的时间改为 …; L4（…）跟进内容已修改; L3（…）已删除: helper-196.)
-            let said = zh ? what.enumerated().map { $0 == 0 && c.movedTo == nil && !c.removed ? "的" + $1 : $1 }.joined(separator: "，") : what.joined(separator: ", ")
-            return entry + (zh ? "" : " ") + said + reason
+            // (L4（…）的时间改为 …; L4（…）的跟进内容已修改; L3（…）已删除: helper-196.)
+            let joined = zh ? what.enumerated().map { $0 == 0 && c.movedTo == nil && !c.removed && c.restored != true ? "的" + $1 : $1 }.joined(separator: "，")
+                : what.joined(separator: ", ")
+            items.append(entry + (zh ? "" : " ") + joined + because(c))
         }
+        let more = items.count - listed
+        if more > 0 { items = Array(items.prefix(listed)) + [zh ? "另有 \(more) 项更正未逐条列出" : "\(more) more not listed one by one"] }
         return zh ? "本周更正了以前各周的跟进记录：" + items.joined(separator: "；") + "。以上更正不计入本周跟进次数；原记录所在周的周报仍按该周结束时的记录统计。"
             : "Entries of earlier weeks corrected this week: " + items.joined(separator: "; ") + ". They are not counted in this week's figures; their own week's report shows them as they stood at its end."
     }

@@ -154,6 +154,12 @@ public struct WeeklyReport: Codable, Sendable {
         public var fields: [String]
         public var reason: String?
         public var correctedAt: Int64
+        /// Brought back (an undo of its removal); nil when not.
+        public var restored: Bool? = nil
+        /// The batch the correction undoes (`undo B5`); nil when it is no undo.
+        public var undoOf: UInt64? = nil
+        /// Removed with its customer (the customer's removal, whose reason `reason` is); nil when not.
+        public var withCustomer: Bool? = nil
     }
 
     public struct Plan: Codable, Equatable, Sendable {

@@ -294,17 +294,36 @@ public enum WeeklyReportBuilder {
         // duplicate deleted on Monday stayed in last week's figures and was said nowhere).
         let atField = Schema.field(.activity, key: "at")!.number
         var corrections: [WeeklyReport.LogCorrection] = []
+        // (The customer as named at the week's start, as the entry is shown.)
+        func nameAtStart(_ id: UInt64?) -> String {
+            guard let id, let c = state.entities(.customer, id) else { return name(id) }
+            return atStart.value(c, "name")?.text ?? c.displayName
+        }
         for b in thisBatches {
-            for e in b.events where e.kind == .activity && (e.operation == .update || e.operation == .remove) {
+            // Customers this batch removes, with its reason: their entries go with them (said so,
+            // not as bare deletions: helper-197).
+            var customersRemoved: [UInt64: String] = [:]
+            for e in b.events where e.kind == .customer && e.operation == .remove {
+                customersRemoved[e.id] = e.changes.first { $0.field == Schema.reasonField }?.new?.text ?? ""
+            }
+            for e in b.events where e.kind == .activity && e.operation != .create {
                 guard let a = state.entities(.activity, e.id), a.createdAt < week.lowerBound else { continue }
                 let fields = e.changes.filter { !Schema.isNote($0.field) }
-                guard e.operation == .remove || !fields.isEmpty else { continue }
-                corrections.append(WeeklyReport.LogCorrection(
-                    id: a.shortID, at: atStart.value(a, atField)?.int ?? a.createdAt, customer: name(atStart.value(a, "customer")?.ref),
+                guard e.operation != .update || !fields.isEmpty else { continue }
+                let customer = atStart.value(a, "customer")?.ref
+                let withCustomer = e.operation == .remove && customer.map { customersRemoved[$0] != nil } == true
+                var reason = e.changes.first { $0.field == Schema.reasonField }?.new?.text
+                if reason == nil, withCustomer, let why = customer.flatMap({ customersRemoved[$0] }), !why.isEmpty { reason = why }
+                var c = WeeklyReport.LogCorrection(
+                    id: a.shortID, at: atStart.value(a, atField)?.int ?? a.createdAt, customer: nameAtStart(customer),
                     type: atStart.value(a, "type")?.text ?? "other", summary: atStart.value(a, "summary")?.text ?? "",
-                    removed: e.operation == .remove, movedTo: e.operation == .remove ? nil : e.changes.first { $0.field == atField }?.new?.int,
-                    fields: fields.filter { $0.field != atField }.compactMap { Schema.field(.activity, number: $0.field)?.key },
-                    reason: e.changes.first { $0.field == Schema.reasonField }?.new?.text, correctedAt: b.at))
+                    removed: e.operation == .remove, movedTo: e.operation == .update ? e.changes.first { $0.field == atField }?.new?.int : nil,
+                    fields: e.operation == .update ? fields.filter { $0.field != atField }.compactMap { Schema.field(.activity, number: $0.field)?.key } : [],
+                    reason: reason, correctedAt: b.at)
+                if e.operation == .restore { c.restored = true }  // (an undo of its removal: it was said nowhere, helper-197)
+                c.undoOf = b.undoes
+                if withCustomer { c.withCustomer = true }
+                corrections.append(c)
             }
         }
         if !corrections.isEmpty { report.logCorrections = corrections }
