@@ -612,6 +612,21 @@ extension EverydayCLITests {
         let people = try sv(["contact", "list", "腾讯", "--json"], day: 0).stdout
         XCTAssertEqual(people.components(separatedBy: "李雷").count - 1, 2, people)
         try sv(["contact", "show", first], day: 0)
+        // Every live namesake is named (one was, and --force then made three: helper-197).
+        try sv(["contact", "remove", first], day: 0)
+        let third = try id(try sv(["contact", "add", "腾讯", "李雷", "--force"], day: 0).stdout)
+        let two = try sv(["contact", "restore", first, "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(two.stderr.contains("已有同名联系人 \(second) 李雷（另有 \(third) 李雷），且"), two.stderr)
+        // Another person of the customer with their mobile: refused as contact edit refuses it,
+        // --force goes on (two live people of one mobile came back without a word: helper-197).
+        try sv(["contact", "remove", second], day: 0)
+        try sv(["contact", "remove", third], day: 0)
+        let other = try id(try sv(["contact", "add", "腾讯", "韩梅梅", "--mobile", "13700000007", "--force"], day: 0).stdout)
+        let before3 = try archiveBytes()
+        let shared = try sv(["contact", "restore", first, "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(shared.stderr.contains("客户腾讯科技下的联系人 \(other) 韩梅梅与 \(first) 李雷手机号相同（13700000007），因此未恢复 \(first)。如两人确实共用该号码，请加 --force 恢复"), shared.stderr)
+        XCTAssertEqual(try archiveBytes(), before3)
+        try sv(["contact", "restore", first, "--force"], day: 0)
     }
 
     func testProjectAddAsksBeforeAddingTheSameProjectTwice() throws {

@@ -284,11 +284,12 @@ extension ChangeDraft {
         }
         let key = CompanyName.personKey(CompanyName.Simplified.fold(e["name"]?.text ?? ""))
         let mobiles = Self.mobileNumbers(e["mobile"]?.text)
-        if !force, let live = state.children(.contact, ofCustomer: owner).first(where: { c in
+        let alike = force ? [] : state.children(.contact, ofCustomer: owner).filter { c in
             guard CompanyName.personKey(CompanyName.Simplified.fold(c["name"]?.text ?? "")) == key else { return false }
             let theirs = Self.mobileNumbers(c["mobile"]?.text)
             return mobiles.isEmpty || theirs.isEmpty || !mobiles.isDisjoint(with: theirs)
-        }) {
+        }
+        if let live = alike.first {
             // Why, naming who has no mobile, and what to do: nothing when they are one person;
             // otherwise the live one given their own number, or --force (helper-193 9, helper-195).
             let theirs = Self.mobileNumbers(live["mobile"]?.text)
@@ -309,8 +310,19 @@ extension ChangeDraft {
                 fix = (edit.en.replacingOccurrences(of: "give \(l) their own mobile", with: "change \(l)'s mobile to their own"),
                        edit.zh.replacingOccurrences(of: "请先为 \(l) 填写其本人的手机号", with: "请先将 \(l) 的手机号改为其本人的号码"))
             }
-            throw ArchiveError(.invalidTransition, "\(customer.displayName) has a live contact of that name, \(l) \(live.displayName), and \(why.en), so \(r) was not brought back; if they are one person, there is nothing to restore: keep using \(l); if not, \(fix.en)bring \(r) back anyway with salesvault contact restore \(r) --force (then tell the two apart by their ids)",
-                               zh: "客户\(customer.displayName)下已有同名联系人 \(l) \(live.displayName)，且\(why.zh)，因此未恢复 \(r)。如是同一人，无需恢复，继续使用 \(l) 即可；如不是同一人，\(fix.zh)加 --force 直接恢复（salesvault contact restore \(r) --force），恢复后两人同名，请以编号区分。")
+            // (Every one of them named: one was, and --force then made three: helper-197.)
+            let others = alike.dropFirst().map { "\($0.shortID) \($0.displayName)" }
+            let besides = others.isEmpty ? (en: "", zh: "") : (en: " (and \(others.joined(separator: ", ")))", zh: "（另有 \(others.joined(separator: "、"))）")
+            throw ArchiveError(.invalidTransition, "\(customer.displayName) has a live contact of that name, \(l) \(live.displayName)\(besides.en), and \(why.en), so \(r) was not brought back; if they are one person, there is nothing to restore: keep using \(l); if not, \(fix.en)bring \(r) back anyway with salesvault contact restore \(r) --force (then tell the two apart by their ids)",
+                               zh: "客户\(customer.displayName)下已有同名联系人 \(l) \(live.displayName)\(besides.zh)，且\(why.zh)，因此未恢复 \(r)。如是同一人，无需恢复，继续使用 \(l) 即可；如不是同一人，\(fix.zh)加 --force 直接恢复（salesvault contact restore \(r) --force），恢复后两人同名，请以编号区分。")
+        }
+        // Another person of the customer with this one's mobile: refused as contact edit refuses
+        // it, --force to go on (two live people of one mobile came back without a word: helper-197).
+        if !force, !mobiles.isEmpty, let other = state.children(.contact, ofCustomer: owner).first(where: { !Self.mobileNumbers($0["mobile"]?.text).isDisjoint(with: mobiles) }) {
+            let number = mobiles.intersection(Self.mobileNumbers(other["mobile"]?.text)).sorted().first ?? ""
+            let (r, o) = (e.shortID, other.shortID)
+            throw ArchiveError(.invalidTransition, "\(customer.displayName)'s contact \(o) \(other.displayName) has the same mobile (\(number)) as \(r) \(e.displayName), so \(r) was not brought back; if they share it, bring \(r) back with salesvault contact restore \(r) --force; if not, correct \(o)'s mobile first (salesvault contact edit \(o) --set mobile=NUMBER)",
+                               zh: "客户\(customer.displayName)下的联系人 \(o) \(other.displayName)与 \(r) \(e.displayName)手机号相同（\(number)），因此未恢复 \(r)。如两人确实共用该号码，请加 --force 恢复（salesvault contact restore \(r) --force）；如不是，请先更正 \(o) 的手机号（salesvault contact edit \(o) --set 手机=新手机号），再恢复 \(r)。")
         }
         let why = reason.trimmedWhitespace
         try commit([ChangeEvent(.restore, .contact, e.id, why.isEmpty ? [] : [FieldChange(field: Schema.reasonField, old: nil, new: .text(why))])], now: now)
