@@ -57,7 +57,9 @@ public struct EscrowCoverage: Sendable, Equatable {
         if header.escrowScheme == .shamir { notes.append(EscrowShareReview.legacyNote) }  // FORMAT.md §5.2 scheme 2
         if header.flags.contains(.rekeyRequired) || !departed.isEmpty {
             status = .rekeyRequired
-            notes.append(departed.isEmpty ? "a removed manager's slot was dropped; the data key was not rotated since"
+            // (Set by a manager's slot dropped, and by a compromised stopped before its new key:
+            // both said; it named the manager's alone: helper-197.)
+            notes.append(departed.isEmpty ? "a new data key is due (a removed manager's slot was dropped, or compromised stopped before its new key), not made since"
                          : "still open to " + departed.map(\.name).joined(separator: ", "))
         }
         return EscrowCoverage(status: status, missing: missing, departed: departed, detail: notes.joined(separator: "; "))
@@ -220,7 +222,11 @@ public struct ComplianceReport: Codable, Sendable {
             progress?(i, names.count)
             let path = scanDir + "/" + name
             guard name.hasSuffix(".svault") else {
-                rows.append(Row(archive: prefix + name, problem: "foreign: not a .svault file", nonCompliant: false))
+                // (An interrupted save's temporary, `A.svault.rekey-0123456789ab.tmp`: said as
+                // such, not as a stranger's file: helper-197.)
+                let leftover = name.range(of: #"\.svault\.[a-z]+-[0-9a-f]{12}\.tmp$"#, options: .regularExpression) != nil
+                rows.append(Row(archive: prefix + name, problem: leftover ? "foreign: the temporary file of an interrupted save (the archive owner's next write removes it)" : "foreign: not a .svault file",
+                                nonCompliant: false))
                 summary.foreign += 1
                 continue
             }

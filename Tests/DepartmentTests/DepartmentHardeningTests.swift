@@ -290,6 +290,9 @@ final class DepartmentHardeningTests: XCTestCase {
             "audit log unreadable: the audit log dept/audit/ABCD.log is not a regular file (a FIFO, device or folder): refused",
             "weak KDF: scrypt 2^10 below 2^12",
         ]
+        // (A data key due, whatever set it, said with both causes: it named a manager's removal alone: helper-197.)
+        XCTAssertEqual(ComplianceText.escrowDetailZH("a new data key is due (a removed manager's slot was dropped, or compromised stopped before its new key), not made since"),
+                       "须更换数据密钥（已删除离任经理的托管槽，或 salesvault compromised 在更换数据密钥前中断），此后尚未更换")
         let allowed: Set<String> = ["scrypt", "salesvault", "dept", "enroll", "verify", "FIFO", "log", "audit", "ab"]
         XCTAssertEqual(ComplianceText.parts(problems.joined(separator: "; ")), problems, "each problem whole")
         for problem in problems {

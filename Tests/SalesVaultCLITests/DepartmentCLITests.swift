@@ -427,6 +427,12 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         let table = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
         XCTAssertTrue(table.stdout.contains("5 archives: rotation 2 ok, 1 due, 1 overdue, 1 overdue (never changed); escrow 4 ok, 1 missing; 0 unacknowledged escrow uses; 1 unreadable; 1 foreign file — 4 NOT compliant"), table.stdout)
         XCTAssertFalse(table.stdout.contains("after --as-of"), table.stdout)
+        // An interrupted save's temporary file is said as one, not as a stranger's (helper-197).
+        let temporary = dept + "/archives/刘洋.svault.rekey-0123456789ab.tmp"
+        try Data().write(to: URL(fileURLWithPath: temporary))
+        let leftover = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv", "--lang", "zh"], now: at(day: 300), expect: 9).stdout
+        XCTAssertTrue(leftover.contains("archives/刘洋.svault.rekey-0123456789ab.tmp,,,,,,,,,,,,,非档案文件：上次保存中断时留下的临时文件（档案本人下次修改档案时会自动删除）,否"), leftover)
+        try FileManager.default.removeItem(atPath: temporary)
         // On 2026-03-01 nothing is overdue yet: only 刘洋's missing slot and the broken file fail.
         let early = try sv(["compliance", dept, "--as-of", "2026-03-01", "--json"], now: at(day: 300), expect: 9)
         let summary = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(early.stdout.utf8)) as? [String: Any])?["summary"] as? [String: Any])

@@ -300,7 +300,9 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertTrue(opened.stderr.contains("本档案须更换数据密钥") && opened.stderr.contains("salesvault compromised 时在更换数据密钥前中断了"), opened.stderr)
         // With room again, the rekey the message names finishes it.
         try FileManager.default.removeItem(atPath: small + "/fill")
-        XCTAssertEqual(try runTool(["rekey", archive, "--password-file", fresh]).status, 0)
+        let rekey = try runTool(["rekey", archive, "--password-file", fresh])
+        XCTAssertEqual(rekey.status, 0, rekey.stderr)
+        XCTAssertFalse(rekey.stderr.contains("needs a new data key"), "the rekey does not tell itself to run (helper-197): \(rekey.stderr)")
         let done = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try runTool(["status", archive, "--json"]).stdout.utf8)) as? [String: Any])
         XCTAssertEqual(done["dekGeneration"] as? Int, 2)
         XCTAssertFalse("\(done["flags"] ?? "")".contains("rekeyRequired"), "\(done)")

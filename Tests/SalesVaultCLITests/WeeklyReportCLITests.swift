@@ -223,7 +223,7 @@ final class WeeklyReportCLITests: XCTestCase {
         let keygen = try XCTUnwrap(which("age-keygen"))
         XCTAssertEqual(try runTool(["-o", dir.path("stranger.txt")], executable: keygen).status, 0)
         let stranger = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("stranger.txt"), "--lang", "zh"], now: at(day: 5, hour: 1), expect: 8)
-        XCTAssertTrue(stranger.stderr.contains("只有王总（总经理）、陈总监（销售总监）能打开本部门的周报，您提供的密钥无法打开。"), stranger.stderr)
+        XCTAssertTrue(stranger.stderr.contains("不属于“华东销售部”的任何一位经理；本部门的周报只有王总（总经理）、陈总监（销售总监）能打开。"), stranger.stderr)
         XCTAssertFalse(stranger.stdout.contains("未提交"), stranger.stdout)
 
         // The same facts in the compliance check (no key) and as workbook and web page.
@@ -243,6 +243,13 @@ final class WeeklyReportCLITests: XCTestCase {
         let page = dir.path("汇总.html")
         try sv(["report", "department", dept, "--identity", dir.path("gm.txt"), "--out", page, "--lang", "zh"], now: at(day: 5, hour: 1))
         XCTAssertTrue(try String(contentsOfFile: page, encoding: .utf8).contains("华东销售部销售周报汇总（2026 年第 48 周"), "the default week is the last one due")
+        // A manager added since, outside the report roles and without escrow of these archives:
+        // told who receives the reports and how to become one (helper-194).
+        XCTAssertEqual(try runTool(["-o", dir.path("zhao.txt")], executable: keygen).status, 0)
+        let zhao = try runTool(["-y", dir.path("zhao.txt")], executable: keygen).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try admin(["add-manager", dept, "赵经理", "--recipient", zhao, "--role", "部门经理"], now: at(day: 5, hour: 1))
+        let outsider = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("zhao.txt"), "--lang", "zh"], now: at(day: 5, hour: 1), expect: 8)
+        XCTAssertTrue(outsider.stderr.contains("只有王总（总经理）、陈总监（销售总监）能打开本部门的周报，您提供的密钥无法打开。") && outsider.stderr.contains("dept policy --report-roles"), outsider.stderr)
     }
 
     func testTheFridayReminderIsInTheCalendar() throws {

@@ -118,6 +118,16 @@ public struct DepartmentView: Sendable {
             for m in recipients { if let key = try? KeyFile.parseRecipient(m.recipient) { sealedTo.insert(KeyFile.fingerprint(key.rawRepresentation)) } }
             let given = identities.map { KeyFile.fingerprint($0.publicKey.rawRepresentation) }
             if !given.contains(where: { sealedTo.contains($0) || escrowHolders.contains($0) }) {
+                // A key of no manager at all: said so, with its fingerprint (it was told to have
+                // its role added, which it has none of: helper-197).
+                let managers = Set(registry.managers.compactMap { try? KeyFile.parseRecipient($0.recipient) }.map { KeyFile.fingerprint($0.rawRepresentation) })
+                if !given.contains(where: { managers.contains($0) }) {
+                    let prints = given.joined(separator: ", ")
+                    throw InterchangeError(.report, "the key given (\(prints)) belongs to no manager of \(registry.name); the weekly reports are sealed to \(recipients.map { Registry.nameWithRole($0, zh: false) }.joined(separator: ", "))",
+                                           zh: "您提供的密钥（指纹 \(prints)）不属于“\(registry.name)”的任何一位经理；本部门的周报只有\(recipients.map { Registry.nameWithRole($0, zh: true) }.joined(separator: "、"))能打开。",
+                                           hint: "check that it is your key file; a manager is added by the administrator with salesvault dept add-manager",
+                                           hintZH: "请确认所用的是您本人的密钥文件；经理须由部门管理员用 salesvault dept add-manager 登记。")
+                }
                 throw InterchangeError(.report, "the weekly reports are sealed to \(recipients.map { Registry.nameWithRole($0, zh: false) }.joined(separator: ", ")), not to the key given: they cannot be opened with it",
                                        zh: "只有\(recipients.map { Registry.nameWithRole($0, zh: true) }.joined(separator: "、"))能打开本部门的周报，您提供的密钥无法打开。",
                                        hint: "use one of their keys, or ask the administrator to add your role to the report roles (salesvault dept policy --report-roles); reports handed in after that open with your key",

@@ -19,7 +19,7 @@ struct Rekey: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let vault = try password.unlock(archive, access: .readWrite)
+        let vault = try password.unlock(archive, access: .readWrite, rekeyFollows: true)
         let progress = Terminal.Progress(L("Re-encrypting", "正在重新加密"))
         let plan = try rekeyPlan(vault, path: archive)  // the same holders: removals are applied only with the owner's yes
         try vault.rekey(now: Clock.now, escrow: plan) { done, total in progress.update(done, total) }

@@ -46,7 +46,8 @@ struct PasswordOptions: ParsableArguments {
 
     /// Asks for (or reads) the password of `path` and unlocks it.
     /// `askRemovals` false: the command shows and asks about removed managers itself (`escrow update`).
-    func unlock(_ path: String, access: Vault.Access = .readOnly, remindAlways: Bool = false, askRemovals: Bool = true) throws -> Vault {
+    /// `rekeyFollows`: the command rekeys (`rekey`): a data key said due is not said (helper-197).
+    func unlock(_ path: String, access: Vault.Access = .readOnly, remindAlways: Bool = false, askRemovals: Bool = true, rekeyFollows: Bool = false) throws -> Vault {
         let secret = try read(prompt: L("Password for \(path): ", "\(path) 的密码："))
         let vault = try Vault.open(path: path, password: PasswordInput.secureBytes(secret), access: access)
         OwnerUnlock.warnIfAltered(vault, path: path)
@@ -56,7 +57,7 @@ struct PasswordOptions: ParsableArguments {
             Terminal.stderr(Terminal.yellow(L("warning: \(path) has \(vault.unfinishedBytes) bytes after the \(vault.header.recordCount) records its header commits (an interrupted save, or an older header put back); they are not shown. Run: salesvault repair \(path) (it keeps a full backup)",
                                               "警告：\(path) 中，档案头登记的 \(vault.header.recordCount) 条记录之后还有 \(vault.unfinishedBytes) 字节未登记的数据（可能是保存中断，或档案头被换成了旧版本），这部分内容不会显示。请运行：salesvault repair \(path)（修复前会先完整备份）").text) + "\n")
         }
-        try OwnerUnlock.after(vault, path: path, remindAlways: remindAlways, askRemovals: askRemovals)
+        try OwnerUnlock.after(vault, path: path, remindAlways: remindAlways, askRemovals: askRemovals, rekeyFollows: rekeyFollows)
         return vault
     }
 }
