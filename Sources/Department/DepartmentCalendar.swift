@@ -21,7 +21,11 @@ public struct DepartmentCalendar: Sendable, Equatable {
     /// system knows. Abbreviations and custom offsets are refused although the system's time zone
     /// library accepts some ("CST" would be US Central time, not China's; "GMT+8").
     public init?(zoneName name: String) {
-        guard TimeZone.knownTimeZoneIdentifiers.contains(name) || name == "UTC" || name.hasPrefix("Etc/"),
+        // (A name of the form Area/City the system's zone data has is one, also when the list
+        // of known names lacks it: Asia/Kolkata, the current name of Asia/Calcutta, was refused:
+        // helper-197.)
+        guard TimeZone.knownTimeZoneIdentifiers.contains(name) || name == "UTC" || name.hasPrefix("Etc/")
+                || (name.contains("/") && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "/_-+0123456789".unicodeScalars.contains($0)) }),
               let zone = TimeZone(identifier: name)
         else { return nil }
         timeZone = zone
