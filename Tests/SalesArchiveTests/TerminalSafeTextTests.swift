@@ -37,6 +37,18 @@ final class TerminalSafeTextTests: XCTestCase {
         }
     }
 
+    /// A zero-width joiner between two emoji makes one (👨‍💼, 👨‍👩‍👧, 🏳️‍🌈, 👍🏻‍…): kept; elsewhere, where it
+    /// could make two names look alike, escaped (helper-197: 👨\u{200D}💼 in every listing).
+    func testAZeroWidthJoinerIsKeptBetweenEmojiAlone() {
+        for text in ["👨\u{200D}💼", "张总 👨\u{200D}👩\u{200D}👧", "🏳\u{FE0F}\u{200D}🌈", "👩🏻\u{200D}💻"] {
+            XCTAssertEqual(FieldFormat.terminalSafe(text), text)
+        }
+        XCTAssertEqual(FieldFormat.terminalSafe("王\u{200D}敏"), "王\\u{200D}敏")
+        XCTAssertEqual(FieldFormat.terminalSafe("👨\u{200D}"), "👨\\u{200D}")
+        XCTAssertEqual(FieldFormat.terminalSafe("\u{200D}💼"), "\\u{200D}💼")
+        XCTAssertEqual(FieldFormat.terminalSafe("1\u{200D}2"), "1\\u{200D}2", "digits are no emoji here")
+    }
+
     func testTabsAndLineBreaksBecomeSpacesInCellsAndLineBreaksStayInMessages() {
         XCTAssertEqual(FieldFormat.terminalSafe("a\tb\nc\r\nd"), "a b c d")
         XCTAssertEqual(FieldFormat.terminalSafe("a\tb\nc\r\nd", keepingNewlines: true), "a b\nc\nd")

@@ -66,6 +66,12 @@ public enum FieldFormat {
             } else if scalar == "\t" {
                 out.append(" ")
                 before = scalar
+            } else if scalar == "\u{200D}", joinsEmoji(before, pending) {
+                // (A zero-width joiner between two emoji makes one, 👨‍💼 as WeChat pastes it: kept;
+                // it showed as 👨\u{200D}💼: helper-197. Elsewhere it is escaped, as it could make
+                // two names look alike.)
+                out.unicodeScalars.append(scalar)
+                before = scalar
             } else if isTerminalUnsafe(scalar) || (isVariationSelector(scalar) && !selects(after: before)) {
                 out.append("\\u{\(String(scalar.value, radix: 16, uppercase: true))}")
                 before = nil
@@ -75,6 +81,16 @@ public enum FieldFormat {
             }
         }
         return out
+    }
+
+    /// Whether a zero-width joiner between `previous` and `next` joins two emoji (an emoji, or
+    /// the emoji selector U+FE0F or a skin tone after one, before it).
+    static func joinsEmoji(_ previous: Unicode.Scalar?, _ next: Unicode.Scalar?) -> Bool {
+        func emoji(_ s: Unicode.Scalar?) -> Bool {
+            guard let s else { return false }
+            return s.value == 0xFE0F || s.properties.isEmojiPresentation || (s.properties.isEmoji && s.value >= 0x2000)
+        }
+        return emoji(previous) && emoji(next) && next?.value != 0xFE0F
     }
 
     static func isVariationSelector(_ scalar: Unicode.Scalar) -> Bool {
