@@ -92,7 +92,7 @@ public enum ComplianceText {
         (#"^(.+) is not a folder \(a symbolic link or another file\): refused$"#, "$1 不是文件夹（是符号链接或其他文件），已拒绝读取"),
         (#"^not a regular file \(not opened\)$"#, "不是普通文件（未打开）"),
         (#"^not a \.svault file$"#, "扩展名不是 .svault"),
-        (#"^the temporary file of an interrupted save \(the archive owner's next write removes it\)$"#, "上次保存中断时留下的临时文件（档案本人下次修改档案时会自动删除）"),
+        (#"^the temporary file of an interrupted save \(the archive owner's next write removes it\)$"#, "上次保存中断时留下的临时文件，档案所属的销售人员下次修改档案时会自动删除，无需处理"),
         (#"^truncated$"#, "文件不完整（被截断）"),
         (#"^the file name is not valid UTF-8 \(not opened\): rename it \(e\.g\. to OWNER\.svault\) and check again$"#,
          "文件名不是有效的 UTF-8 编码，无法核对（未打开）。请将其改名（例如“张伟.svault”）后重新检查"),
@@ -151,7 +151,7 @@ public enum ComplianceText {
         (#"^threshold (\d+), policy (\d+)$"#, "须 $1 位经理共同打开，部门规定为 $2 位"),
         (#"^a removed manager's slot was dropped; the data key was not rotated since$"#, "已删除离任经理的托管槽，但此后数据密钥尚未更换"),
         (#"^a new data key is due \(a removed manager's slot was dropped, or compromised stopped before its new key\), not made since$"#,
-         "须更换数据密钥（已删除离任经理的托管槽，或 salesvault compromised 在更换数据密钥前中断），此后尚未更换"),
+         "待更换数据密钥（原因：已删除离任经理的托管密钥，或上次执行 salesvault compromised 时在更换数据密钥前中断）"),
         (#"^(\d+) slots?, no registry to compare$"#, "$1 个托管槽（无部门名册可比对）"),
     ]
 

@@ -378,15 +378,15 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(corrections[1].fields, ["summary"])
         XCTAssertEqual(r.thisWeek.activities, plain.thisWeek.activities, "not counted in this week")
         let section = try XCTUnwrap(ReportSection.sections(r, zh: true).first { $0.title.hasPrefix("五、") })
-        XCTAssertEqual(section.note, "本周更正了以前各周的跟进记录：\(twice.shortID)（2026-11-19 10:00 电话，华东电力有限公司，“电话确认需求”）已删除，原因为重复录入；"
+        XCTAssertEqual(section.note, "本周更正了以往各周的跟进记录：\(twice.shortID)（2026-11-19 10:00 电话，华东电力有限公司，“电话确认需求”）已删除，原因为重复录入；"
                        + "\(wrongDay.shortID)（2026-11-20 14:00 拜访，上海老客户集团，“拜访采购部”）的时间改为 2026-11-18 14:00，跟进内容也已修改，原因为日期录错。"
                        + "以上更正不计入本周跟进次数；原记录所在周的周报仍按该周结束时的记录统计。")
-        XCTAssertTrue(ReportRender.markdown(r, zh: true).contains("本周更正了以前各周的跟进记录：\(twice.shortID)"))
-        XCTAssertTrue(ReportRender.html(r, zh: true).contains("本周更正了以前各周的跟进记录"))
+        XCTAssertTrue(ReportRender.markdown(r, zh: true).contains("本周更正了以往各周的跟进记录：\(twice.shortID)"))
+        XCTAssertTrue(ReportRender.html(r, zh: true).contains("本周更正了以往各周的跟进记录"))
         let sheet = ReportRender.workbook(r, zh: true).sheets[0].rows.flatMap { $0 }.compactMap { cell -> String? in
             if case .text(let t) = cell.value { return t } else { return nil }
         }
-        XCTAssertTrue(sheet.contains { $0.hasPrefix("本周更正了以前各周的跟进记录") })
+        XCTAssertTrue(sheet.contains { $0.hasPrefix("本周更正了以往各周的跟进记录") })
         let en = ReportRender.markdown(try build(zh: false), zh: false)
         XCTAssertTrue(en.contains("Entries of earlier weeks corrected this week: \(twice.shortID) (2026-11-19 10:00 call, 华东电力有限公司: “电话确认需求”) deleted, reason: 重复录入"), en)
         // In the JSON the report is sealed with, and read back.
@@ -397,7 +397,7 @@ final class WeeklyReportTests: XCTestCase {
         let removal = a.vault.header.recordCount
         _ = try a.removeLog(wrongDay.shortID, reason: "客户取消", now: h(11, day: 9))
         let next = try WeeklyReportBuilder.build(a, options: quiet)
-        XCTAssertTrue(ReportRender.markdown(next, zh: true).contains("本周更正了以前各周的跟进记录：\(wrongDay.shortID)（2026-11-18 14:00 拜访，上海老客户集团，“拜访采购部王芳”）已删除，原因为客户取消"),
+        XCTAssertTrue(ReportRender.markdown(next, zh: true).contains("本周更正了以往各周的跟进记录：\(wrongDay.shortID)（2026-11-18 14:00 拜访，上海老客户集团，“拜访采购部王芳”）已删除，原因为客户取消"),
                       ReportRender.markdown(next, zh: true))
         // Last week's report is as it stood at its end.
         var last = WeeklyReportBuilder.Options(week: ISOWeek(parsing: "2026-W47")!, calendar: .standard, now: h(12, day: -2))
@@ -413,8 +413,8 @@ final class WeeklyReportTests: XCTestCase {
         w50.zh = true
         let later = try WeeklyReportBuilder.build(a, options: w50)
         let note = try XCTUnwrap(ReportSection.sections(later, zh: true).first { $0.title.hasPrefix("五、") }?.note)
-        XCTAssertTrue(note.contains("\(wrongDay.shortID)（2026-11-18 14:00 拜访，上海老客户集团，“拜访采购部王芳”）已恢复（撤销批次 B\(removal)）"), note)
-        XCTAssertTrue(note.contains("上海老客户集团的 2 条跟进记录（\(wrongDay.shortID)、\(third.shortID)，2026-11-18 至 2026-11-21）随客户移除一并删除，原因为客户已被合并"), note)
+        XCTAssertTrue(note.contains("\(wrongDay.shortID)（2026-11-18 14:00 拜访，上海老客户集团，“拜访采购部王芳”）因撤销批次 B\(removal) 而恢复"), note)
+        XCTAssertTrue(note.contains("上海老客户集团的 2 条跟进记录（\(wrongDay.shortID)、\(third.shortID)，2026-11-18 至 2026-11-21）随客户一并移除，原因为客户已被合并"), note)
         XCTAssertEqual(later.logCorrections?.filter { $0.withCustomer == true }.map(\.reason), ["客户已被合并", "客户已被合并"])
         // Many are said at most 40 one by one.
         let many = (0..<45).map { WeeklyReport.LogCorrection(id: "L\($0)", at: h(9, day: -2), customer: "甲\($0)", type: "call", summary: "", removed: true, movedTo: nil,

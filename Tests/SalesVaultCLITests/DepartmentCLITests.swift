@@ -423,7 +423,7 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         let beforeTable = try sv(["compliance", dept, "--as-of", "2026-01-05", "--lang", "zh"], now: at(day: 300), expect: 9).stdout
         let zhao = beforeTable.split(separator: "\n").first { $0.contains("赵强") }.map(String.init) ?? ""
         XCTAssertTrue(zhao.contains("晚于查询日期") && !zhao.contains("-6"), beforeTable)
-        XCTAssertTrue(beforeTable.contains("注：标“晚于查询日期”的档案在 --as-of 所指日期之后修改过密码"), beforeTable)
+        XCTAssertTrue(beforeTable.contains("注：标为“晚于查询日期”的档案，在 --as-of 指定的日期之后修改过密码。"), beforeTable)
         let table = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
         XCTAssertTrue(table.stdout.contains("5 archives: rotation 2 ok, 1 due, 1 overdue, 1 overdue (never changed); escrow 4 ok, 1 missing; 0 unacknowledged escrow uses; 1 unreadable; 1 foreign file — 4 NOT compliant"), table.stdout)
         XCTAssertFalse(table.stdout.contains("after --as-of"), table.stdout)
@@ -431,7 +431,7 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         let temporary = dept + "/archives/刘洋.svault.rekey-0123456789ab.tmp"
         try Data().write(to: URL(fileURLWithPath: temporary))
         let leftover = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv", "--lang", "zh"], now: at(day: 300), expect: 9).stdout
-        XCTAssertTrue(leftover.contains("archives/刘洋.svault.rekey-0123456789ab.tmp,,,,,,,,,,,,,非档案文件：上次保存中断时留下的临时文件（档案本人下次修改档案时会自动删除）,否"), leftover)
+        XCTAssertTrue(leftover.contains("archives/刘洋.svault.rekey-0123456789ab.tmp,,,,,,,,,,,,,非档案文件：上次保存中断时留下的临时文件，档案所属的销售人员下次修改档案时会自动删除，无需处理,否"), leftover)
         try FileManager.default.removeItem(atPath: temporary)
         // On 2026-03-01 nothing is overdue yet: only 刘洋's missing slot and the broken file fail.
         let early = try sv(["compliance", dept, "--as-of", "2026-03-01", "--json"], now: at(day: 300), expect: 9)

@@ -576,7 +576,7 @@ extension EverydayCLITests {
         let added = try sv(["contact", "add", "华为", "王敏", "--mobile", "13800000001", "--force"], day: 0).stdout
         let namesake = try XCTUnwrap(added.range(of: #"R\d+"#, options: .regularExpression).map { String(added[$0]) }, added)
         let clash = try sv(["contact", "restore", "R2", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(clash.stderr.contains("客户华为技术有限公司下已有同名联系人 \(namesake) 王敏，且两人手机号相同，很可能是同一人，因此未恢复 R2。如是同一人，无需恢复，继续使用 \(namesake) 即可；如不是同一人，请先将 \(namesake) 的手机号改为其本人的号码（salesvault contact edit \(namesake) --set 手机=新手机号）再恢复 R2，或加 --force 直接恢复（salesvault contact restore R2 --force），恢复后两人同名，请以编号区分。"), clash.stderr)
+        XCTAssertTrue(clash.stderr.contains("客户华为技术有限公司下已有与 R2 同名的联系人 \(namesake) 王敏，且两人手机号相同，很可能是同一人，因此未恢复 R2。如是同一人，无需恢复，继续使用 \(namesake) 即可；如不是同一人，请先将 \(namesake) 的手机号改为其本人的号码（salesvault contact edit \(namesake) --set 手机=新手机号）再恢复 R2，或加 --force 直接恢复（salesvault contact restore R2 --force），恢复后两人同名，请以编号区分。"), clash.stderr)
         let empty = try sv(["contact", "restore", " ", "--lang", "zh"], day: 0, expect: 64)
         XCTAssertTrue(empty.stderr.contains("没有填写要恢复的联系人。请填写联系人编号（如 R3）或姓名，例如：salesvault contact restore R3。"), empty.stderr)
         // (Also when the namesake's cell holds the number beside another: helper-193 7.)
@@ -602,7 +602,7 @@ extension EverydayCLITests {
         try sv(["contact", "remove", first], day: 0)
         let second = try id(try sv(["contact", "add", "腾讯", "李雷", "--force"], day: 0).stdout)
         let unknown = try sv(["contact", "restore", first, "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(unknown.stderr.contains("客户腾讯科技下已有同名联系人 \(second) 李雷，且 \(second) 未填写手机号，无法判断是否为同一人，因此未恢复 \(first)。如是同一人，无需恢复，继续使用 \(second) 即可；如不是同一人，请先为 \(second) 填写其本人的手机号（salesvault contact edit \(second) --set 手机=新手机号）再恢复 \(first)，或加 --force 直接恢复（salesvault contact restore \(first) --force），恢复后两人同名，请以编号区分。"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("客户腾讯科技下已有与 \(first) 同名的联系人 \(second) 李雷，且 \(second) 未填写手机号，无法判断是否为同一人，因此未恢复 \(first)。如是同一人，无需恢复，继续使用 \(second) 即可；如不是同一人，请先为 \(second) 填写其本人的手机号（salesvault contact edit \(second) --set 手机=新手机号）再恢复 \(first)，或加 --force 直接恢复（salesvault contact restore \(first) --force），恢复后两人同名，请以编号区分。"), unknown.stderr)
         let unknownEN = try sv(["contact", "restore", first, "--lang", "en"], day: 0, expect: 8)
         XCTAssertTrue(unknownEN.stderr.contains("\(second) has no mobile, so \(first) was not brought back; if they are one person, there is nothing to restore"), unknownEN.stderr)
         let before2 = try archiveBytes()
@@ -616,7 +616,7 @@ extension EverydayCLITests {
         try sv(["contact", "remove", first], day: 0)
         let third = try id(try sv(["contact", "add", "腾讯", "李雷", "--force"], day: 0).stdout)
         let two = try sv(["contact", "restore", first, "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(two.stderr.contains("已有同名联系人 \(second) 李雷（另有 \(third) 李雷），且"), two.stderr)
+        XCTAssertTrue(two.stderr.contains("已有与 \(first) 同名的联系人 \(second) 李雷（另有 \(third) 李雷），且"), two.stderr)
         // Another person of the customer with their mobile: refused as contact edit refuses it,
         // --force goes on (two live people of one mobile came back without a word: helper-197).
         try sv(["contact", "remove", second], day: 0)
@@ -624,7 +624,7 @@ extension EverydayCLITests {
         let other = try id(try sv(["contact", "add", "腾讯", "韩梅梅", "--mobile", "13700000007", "--force"], day: 0).stdout)
         let before3 = try archiveBytes()
         let shared = try sv(["contact", "restore", first, "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(shared.stderr.contains("客户腾讯科技下的联系人 \(other) 韩梅梅与 \(first) 李雷手机号相同（13700000007），因此未恢复 \(first)。如两人确实共用该号码，请加 --force 恢复"), shared.stderr)
+        XCTAssertTrue(shared.stderr.contains("客户腾讯科技下的联系人 \(other) 韩梅梅与 \(first) 李雷的手机号相同（13700000007），因此未恢复 \(first)。如两人确实共用该号码，请加 --force 恢复"), shared.stderr)
         XCTAssertEqual(try archiveBytes(), before3)
         try sv(["contact", "restore", first, "--force"], day: 0)
     }

@@ -223,7 +223,7 @@ final class WeeklyReportCLITests: XCTestCase {
         let keygen = try XCTUnwrap(which("age-keygen"))
         XCTAssertEqual(try runTool(["-o", dir.path("stranger.txt")], executable: keygen).status, 0)
         let stranger = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("stranger.txt"), "--lang", "zh"], now: at(day: 5, hour: 1), expect: 8)
-        XCTAssertTrue(stranger.stderr.contains("不属于“华东销售部”的任何一位经理；本部门的周报只有王总（总经理）、陈总监（销售总监）能打开。"), stranger.stderr)
+        XCTAssertTrue(stranger.stderr.contains("不属于“华东销售部”的任何一位经理；该部门的周报只有王总（总经理）、陈总监（销售总监）能打开。"), stranger.stderr)
         XCTAssertFalse(stranger.stdout.contains("未提交"), stranger.stdout)
 
         // The same facts in the compliance check (no key) and as workbook and web page.

@@ -124,9 +124,9 @@ public struct DepartmentView: Sendable {
                 if !given.contains(where: { managers.contains($0) }) {
                     let prints = given.joined(separator: ", ")
                     throw InterchangeError(.report, "the key given (\(prints)) belongs to no manager of \(registry.name); the weekly reports are sealed to \(recipients.map { Registry.nameWithRole($0, zh: false) }.joined(separator: ", "))",
-                                           zh: "您提供的密钥（指纹 \(prints)）不属于“\(registry.name)”的任何一位经理；本部门的周报只有\(recipients.map { Registry.nameWithRole($0, zh: true) }.joined(separator: "、"))能打开。",
+                                           zh: "您提供的密钥（指纹 \(prints)）不属于“\(registry.name)”的任何一位经理；该部门的周报只有\(recipients.map { Registry.nameWithRole($0, zh: true) }.joined(separator: "、"))能打开。",
                                            hint: "check that it is your key file; a manager is added by the administrator with salesvault dept add-manager",
-                                           hintZH: "请确认所用的是您本人的密钥文件；经理须由部门管理员用 salesvault dept add-manager 登记。")
+                                           hintZH: "请确认使用的是您本人的密钥文件；如您是新任经理，请联系部门管理员用 salesvault dept add-manager 为您登记。")
                 }
                 throw InterchangeError(.report, "the weekly reports are sealed to \(recipients.map { Registry.nameWithRole($0, zh: false) }.joined(separator: ", ")), not to the key given: they cannot be opened with it",
                                        zh: "只有\(recipients.map { Registry.nameWithRole($0, zh: true) }.joined(separator: "、"))能打开本部门的周报，您提供的密钥无法打开。",

@@ -79,7 +79,8 @@ public enum ReportText {
         }
         func because(_ c: WeeklyReport.LogCorrection) -> String {
             let reason = (c.reason ?? "").isEmpty ? "" : (zh ? "，原因为\(c.reason!)" : ", reason: \(c.reason!)")
-            return reason + (c.undoOf.map { zh ? "（撤销批次 B\($0)）" : " (undo of B\($0))" } ?? "")
+            // (An undo that brings an entry back says it as the cause: 因撤销批次 B12 而恢复.)
+            return reason + (c.restored == true ? "" : c.undoOf.map { zh ? "（撤销批次 B\($0)）" : " (undo of B\($0))" } ?? "")
         }
         // Removed with their customer in one change: one item per customer and change.
         struct Group: Hashable { let customer: String, at: Int64 }
@@ -93,15 +94,17 @@ public enum ReportText {
                 let ids = group.count <= 3 ? group.map(\.id).joined(separator: zh ? "、" : ", ") : "\(group.first!.id)…\(group.last!.id)"
                 let days = (group.map(\.at).min().map { date($0, calendar) } ?? "", group.map(\.at).max().map { date($0, calendar) } ?? "")
                 let span = days.0 == days.1 ? days.0 : (zh ? "\(days.0) 至 \(days.1)" : "\(days.0) to \(days.1)")
-                items.append(zh ? "\(c.customer)的 \(group.count) 条跟进记录（\(ids)，\(span)）随客户移除一并删除" + because(c)
+                items.append(zh ? "\(c.customer)的 \(group.count) 条跟进记录（\(ids)，\(span)）随客户一并移除" + because(c)
                              : "\(group.count) entries of \(c.customer) (\(ids), \(span)) deleted with the customer" + because(c))
                 continue
             }
             let entry = zh ? "\(c.id)（\(dateTime(c.at, calendar)) \(activityType(c.type, zh: true))，\(c.customer)\(quoted(c.summary))）"
                 : "\(c.id) (\(dateTime(c.at, calendar)) \(activityType(c.type, zh: false)), \(c.customer)\(quoted(c.summary)))"
             var what: [String] = []
-            if c.removed { what.append(zh ? (c.withCustomer == true ? "随客户移除一并删除" : "已删除") : (c.withCustomer == true ? "deleted with the customer" : "deleted")) }
-            if c.restored == true { what.append(zh ? "已恢复" : "brought back") }
+            if c.removed { what.append(zh ? (c.withCustomer == true ? "随客户一并移除" : "已删除") : (c.withCustomer == true ? "deleted with the customer" : "deleted")) }
+            if c.restored == true {
+                what.append(zh ? (c.undoOf.map { "因撤销批次 B\($0) 而恢复" } ?? "已恢复") : "brought back" + (c.undoOf.map { " (undo of B\($0))" } ?? ""))
+            }
             if let to = c.movedTo { what.append(zh ? "的时间改为 \(dateTime(to, calendar))" : "moved to \(dateTime(to, calendar))") }
             let fields = c.fields.compactMap { Schema.field(.activity, key: $0) }.map { zh ? $0.zh : $0.en }
             if !fields.isEmpty { what.append(zh ? fields.joined(separator: "、") + (c.movedTo == nil ? "已修改" : "也已修改") : fields.joined(separator: ", ") + " changed") }
@@ -112,7 +115,7 @@ public enum ReportText {
         }
         let more = items.count - listed
         if more > 0 { items = Array(items.prefix(listed)) + [zh ? "另有 \(more) 项更正未逐条列出" : "\(more) more not listed one by one"] }
-        return zh ? "本周更正了以前各周的跟进记录：" + items.joined(separator: "；") + "。以上更正不计入本周跟进次数；原记录所在周的周报仍按该周结束时的记录统计。"
+        return zh ? "本周更正了以往各周的跟进记录：" + items.joined(separator: "；") + "。以上更正不计入本周跟进次数；原记录所在周的周报仍按该周结束时的记录统计。"
             : "Entries of earlier weeks corrected this week: " + items.joined(separator: "; ") + ". They are not counted in this week's figures; their own week's report shows them as they stood at its end."
     }
 

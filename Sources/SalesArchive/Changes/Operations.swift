@@ -299,7 +299,7 @@ extension ChangeDraft {
                         zh: "请先为 \(l) 填写其本人的手机号（salesvault contact edit \(l) --set 手机=新手机号）再恢复 \(r)，或")
             var fix = (en: "", zh: "")
             if mobiles.isEmpty && theirs.isEmpty {
-                why = ("neither has a mobile", "两人都未填写手机号，无法判断是否为同一人")
+                why = ("neither has a mobile", "两人都未填写手机号，无法判断是否为同一人")  // (两人: \(l) and \(r))
             } else if mobiles.isEmpty {
                 why = ("\(r) has no mobile", " \(r) 未填写手机号，无法判断是否为同一人")  // (且 R3: a space before an id)
             } else if theirs.isEmpty {
@@ -314,7 +314,7 @@ extension ChangeDraft {
             let others = alike.dropFirst().map { "\($0.shortID) \($0.displayName)" }
             let besides = others.isEmpty ? (en: "", zh: "") : (en: " (and \(others.joined(separator: ", ")))", zh: "（另有 \(others.joined(separator: "、"))）")
             throw ArchiveError(.invalidTransition, "\(customer.displayName) has a live contact of that name, \(l) \(live.displayName)\(besides.en), and \(why.en), so \(r) was not brought back; if they are one person, there is nothing to restore: keep using \(l); if not, \(fix.en)bring \(r) back anyway with salesvault contact restore \(r) --force (then tell the two apart by their ids)",
-                               zh: "客户\(customer.displayName)下已有同名联系人 \(l) \(live.displayName)\(besides.zh)，且\(why.zh)，因此未恢复 \(r)。如是同一人，无需恢复，继续使用 \(l) 即可；如不是同一人，\(fix.zh)加 --force 直接恢复（salesvault contact restore \(r) --force），恢复后两人同名，请以编号区分。")
+                               zh: "客户\(customer.displayName)下已有与 \(r) 同名的联系人 \(l) \(live.displayName)\(besides.zh)，且\(why.zh)，因此未恢复 \(r)。如是同一人，无需恢复，继续使用 \(l) 即可；如不是同一人，\(fix.zh)加 --force 直接恢复（salesvault contact restore \(r) --force），恢复后两人同名，请以编号区分。")
         }
         // Another person of the customer with this one's mobile: refused as contact edit refuses
         // it, --force to go on (two live people of one mobile came back without a word: helper-197).
@@ -322,7 +322,7 @@ extension ChangeDraft {
             let number = mobiles.intersection(Self.mobileNumbers(other["mobile"]?.text)).sorted().first ?? ""
             let (r, o) = (e.shortID, other.shortID)
             throw ArchiveError(.invalidTransition, "\(customer.displayName)'s contact \(o) \(other.displayName) has the same mobile (\(number)) as \(r) \(e.displayName), so \(r) was not brought back; if they share it, bring \(r) back with salesvault contact restore \(r) --force; if not, correct \(o)'s mobile first (salesvault contact edit \(o) --set mobile=NUMBER)",
-                               zh: "客户\(customer.displayName)下的联系人 \(o) \(other.displayName)与 \(r) \(e.displayName)手机号相同（\(number)），因此未恢复 \(r)。如两人确实共用该号码，请加 --force 恢复（salesvault contact restore \(r) --force）；如不是，请先更正 \(o) 的手机号（salesvault contact edit \(o) --set 手机=新手机号），再恢复 \(r)。")
+                               zh: "客户\(customer.displayName)下的联系人 \(o) \(other.displayName)与 \(r) \(e.displayName)的手机号相同（\(number)），因此未恢复 \(r)。如两人确实共用该号码，请加 --force 恢复（salesvault contact restore \(r) --force）；如是 \(o) 的号码有误，请先更正 \(o) 的手机号（salesvault contact edit \(o) --set 手机=新手机号），再恢复 \(r)；如是 \(r) 的号码有误，请加 --force 恢复后再更正 \(r) 的手机号。")
         }
         let why = reason.trimmedWhitespace
         try commit([ChangeEvent(.restore, .contact, e.id, why.isEmpty ? [] : [FieldChange(field: Schema.reasonField, old: nil, new: .text(why))])], now: now)

@@ -201,7 +201,7 @@ struct ComplianceCommand: VaultCommand {
         print(line(header.map { Terminal.bold($0) }))
         for r in rows { print(line(r)) }
         if report.archives.contains(where: { ($0.passwordAgeDays ?? 0) < 0 }) {
-            print(zh ? "注：标“晚于查询日期”的档案在 --as-of 所指日期之后修改过密码；档案只记录最近一次修改，无法判断其在该日期的状态，按正常列出。"
+            print(zh ? "注：标为“晚于查询日期”的档案，在 --as-of 指定的日期之后修改过密码。档案只保存最近一次修改密码的时间，无法判断其在该日期的状态，表中暂按正常列出。"
                      : "Note: archives marked “after --as-of” changed their password after the date asked; an archive keeps only its last change, so their state on that date is not known and they are listed as ok.")
         }
         if !problems.isEmpty {
