@@ -59,7 +59,7 @@ public struct EscrowCoverage: Sendable, Equatable {
             status = .rekeyRequired
             // (Set by a manager's slot dropped, and by a compromised stopped before its new key:
             // both said; it named the manager's alone: helper-197.)
-            notes.append(departed.isEmpty ? "a new data key is due (a removed manager's slot was dropped, or compromised stopped before its new key), not made since"
+            notes.append(departed.isEmpty ? "a removed manager's slot was dropped, or compromised stopped before its new key: the data key was not rotated since"
                          : "still open to " + departed.map(\.name).joined(separator: ", "))
         }
         return EscrowCoverage(status: status, missing: missing, departed: departed, detail: notes.joined(separator: "; "))

@@ -150,8 +150,9 @@ public enum ComplianceText {
         (#"^the registry \(serial (\d+)\) is older than one this archive has seen \((\d+)\)$"#, "部门名册（第 $1 版）比本档案记录的版本（第 $2 版）旧，可能被换成了旧名册"),
         (#"^threshold (\d+), policy (\d+)$"#, "须 $1 位经理共同打开，部门规定为 $2 位"),
         (#"^a removed manager's slot was dropped; the data key was not rotated since$"#, "已删除离任经理的托管槽，但此后数据密钥尚未更换"),
-        (#"^a new data key is due \(a removed manager's slot was dropped, or compromised stopped before its new key\), not made since$"#,
-         "待更换数据密钥（原因：已删除离任经理的托管密钥，或上次执行 salesvault compromised 时在更换数据密钥前中断）"),
+        // (Without brackets: it is said inside the status's own, 须更换数据密钥（…）: helper-199.)
+        (#"^a removed manager's slot was dropped, or compromised stopped before its new key: the data key was not rotated since$"#,
+         "已删除离任经理的托管密钥，或上次执行 salesvault compromised 时在更换数据密钥前中断，此后数据密钥尚未更换"),
         (#"^(\d+) slots?, no registry to compare$"#, "$1 个托管槽（无部门名册可比对）"),
     ]
 

@@ -291,8 +291,8 @@ final class DepartmentHardeningTests: XCTestCase {
             "weak KDF: scrypt 2^10 below 2^12",
         ]
         // (A data key due, whatever set it, said with both causes: it named a manager's removal alone: helper-197.)
-        XCTAssertEqual(ComplianceText.escrowDetailZH("a new data key is due (a removed manager's slot was dropped, or compromised stopped before its new key), not made since"),
-                       "待更换数据密钥（原因：已删除离任经理的托管密钥，或上次执行 salesvault compromised 时在更换数据密钥前中断）")
+        XCTAssertEqual(ComplianceText.escrowDetailZH("a removed manager's slot was dropped, or compromised stopped before its new key: the data key was not rotated since"),
+                       "已删除离任经理的托管密钥，或上次执行 salesvault compromised 时在更换数据密钥前中断，此后数据密钥尚未更换")
         let allowed: Set<String> = ["scrypt", "salesvault", "dept", "enroll", "verify", "FIFO", "log", "audit", "ab"]
         XCTAssertEqual(ComplianceText.parts(problems.joined(separator: "; ")), problems, "each problem whole")
         for problem in problems {

@@ -416,10 +416,28 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertTrue(note.contains("\(wrongDay.shortID)（2026-11-18 14:00 拜访，上海老客户集团，“拜访采购部王芳”）因撤销批次 B\(removal) 而恢复"), note)
         XCTAssertTrue(note.contains("上海老客户集团的 2 条跟进记录（\(wrongDay.shortID)、\(third.shortID)，2026-11-18 至 2026-11-21）随客户一并移除，原因为客户已被合并"), note)
         XCTAssertEqual(later.logCorrections?.filter { $0.withCustomer == true }.map(\.reason), ["客户已被合并", "客户已被合并"])
+        // The customer brought back (an undo of its removal): its entries said as one item, as
+        // their removal was (they were listed one by one: helper-199).
+        let removedAt = a.vault.header.recordCount - 1
+        _ = try a.undo(batch: removedAt, now: h(10, day: 22))
+        var w51 = WeeklyReportBuilder.Options(week: ISOWeek(parsing: "2026-W51")!, calendar: .standard, now: h(12, day: 23))
+        w51.zh = true
+        let back = try XCTUnwrap(ReportSection.sections(try WeeklyReportBuilder.build(a, options: w51), zh: true).first { $0.title.hasPrefix("五、") }?.note)
+        XCTAssertTrue(back.contains("上海老客户集团的 2 条跟进记录（\(wrongDay.shortID)、\(third.shortID)，2026-11-18 至 2026-11-21）因撤销批次 B\(removedAt) 随客户一并恢复"), back)
         // Many are said at most 40 one by one.
         let many = (0..<45).map { WeeklyReport.LogCorrection(id: "L\($0)", at: h(9, day: -2), customer: "甲\($0)", type: "call", summary: "", removed: true, movedTo: nil,
                                                               fields: [], reason: nil, correctedAt: h(9, day: 1)) }
         XCTAssertTrue(try XCTUnwrap(ReportText.logCorrections(many, zh: true, .standard)).contains("；另有 5 项更正未逐条列出。"))
+        // A customer's entries whose ids do not run on are not said as a range (helper-199).
+        let spread = [5, 7, 9, 11].map { WeeklyReport.LogCorrection(id: "L\($0)", at: h(9, day: -2), customer: "甲公司", type: "call", summary: "", removed: true, movedTo: nil,
+                                                                     fields: [], reason: "合并", correctedAt: h(9, day: 1), withCustomer: true) }
+        XCTAssertTrue(try XCTUnwrap(ReportText.logCorrections(spread, zh: true, .standard)).contains("甲公司的 4 条跟进记录（L5、L7、L9 等，"))
+        // A zero-width joiner between two emoji stays in the page and the text (helper-199);
+        // between letters it is shown as its code.
+        XCTAssertEqual(ReportRender.e("A👨\u{200D}💼王总"), "A👨\u{200D}💼王总")
+        XCTAssertEqual(ReportRender.md("A👨\u{200D}💼王总"), "A👨\u{200D}💼王总")
+        XCTAssertEqual(ReportRender.e("王\u{200D}敏"), "王\\u{200D}敏")
+        XCTAssertEqual(ReportRender.md("王\u{200D}敏"), "王\\u{200D}敏")
     }
 
     /// Next week's plan gives the next step written with the follow-up's date, not the empty one

@@ -533,7 +533,7 @@ final class ChangeSetTests: XCTestCase {
         try a.remove(.contact, person.shortID, now: day(3))
         try a.addContact(customer: "甲公司", name: "张伟", now: day(3))
         let clash = try a.plan(again, now: day(3))
-        XCTAssertEqual(clash.problems.first?.error.reasonZH?.contains("下已有同名联系人"), true, "\(clash.problems)")
+        XCTAssertEqual(clash.problems.first?.error.reasonZH?.contains("下已有与 R\(person.id) 同名的联系人"), true, "\(clash.problems)")
     }
 
     func testNamesAreBoundedReferencesDedupedAndListingsStable() throws {

@@ -24,7 +24,8 @@ public enum ReportRender {
     // MARK: HTML
 
     static func escape(_ s: String, into out: inout String) {
-        for ch in s.unicodeScalars {
+        let scalars = Array(s.unicodeScalars)
+        for (k, ch) in scalars.enumerated() {
             switch ch {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
@@ -36,7 +37,7 @@ public enum ReportRender {
                 // Controls other than the line feed are shown as their code, never passed on.
                 if ch.value < 0x20 || (0x7F...0x9F).contains(ch.value) || ch.value == 0x2028 || ch.value == 0x2029 {
                     out += String(format: "&#x%X;", 0x2400 + min(ch.value, 0x20))
-                } else if isBidiControl(ch) {
+                } else if isBidiControl(ch) && !joinsEmoji(scalars, k) {
                     // Shown, never obeyed: a name cannot reorder the text around it.
                     out += String(format: "\\u{%X}", ch.value)
                 } else {
@@ -51,6 +52,12 @@ public enum ReportRender {
     /// obeyed or hidden (a manager saw "Acme\u{200B}Trading" and "AcmeTrading" as one name).
     static func isBidiControl(_ ch: Unicode.Scalar) -> Bool {
         ch.value >= 0xA0 && FieldFormat.isTerminalUnsafe(ch)
+    }
+
+    /// A zero-width joiner at `k` between two emoji (👨‍💼): one picture, kept as the terminal
+    /// keeps it (it showed as 👨\u{200D}💼 in the report managers open: helper-199).
+    static func joinsEmoji(_ scalars: [Unicode.Scalar], _ k: Int) -> Bool {
+        scalars[k] == "\u{200D}" && FieldFormat.joinsEmoji(k > 0 ? scalars[k - 1] : nil, k + 1 < scalars.count ? scalars[k + 1] : nil)
     }
 
     static func e(_ s: String) -> String {
@@ -165,7 +172,7 @@ public enum ReportRender {
             default:
                 if ch.value < 0x20 || (0x7F...0x9F).contains(ch.value) {
                     out += " "
-                } else if isBidiControl(ch) {
+                } else if isBidiControl(ch) && !joinsEmoji(scalars, k) {
                     out += String(format: "\\u{%X}", ch.value)
                 } else {
                     out.unicodeScalars.append(ch)

@@ -302,16 +302,19 @@ public enum WeeklyReportBuilder {
         for b in thisBatches {
             // Customers this batch removes, with its reason: their entries go with them (said so,
             // not as bare deletions: helper-197).
-            var customersRemoved: [UInt64: String] = [:]
+            var customersRemoved: [UInt64: String] = [:], customersRestored = Set<UInt64>()
             for e in b.events where e.kind == .customer && e.operation == .remove {
                 customersRemoved[e.id] = e.changes.first { $0.field == Schema.reasonField }?.new?.text ?? ""
             }
+            // (And back with them: an undo of the customer's removal, said as one item: helper-199.)
+            for e in b.events where e.kind == .customer && e.operation == .restore { customersRestored.insert(e.id) }
             for e in b.events where e.kind == .activity && e.operation != .create {
                 guard let a = state.entities(.activity, e.id), a.createdAt < week.lowerBound else { continue }
                 let fields = e.changes.filter { !Schema.isNote($0.field) }
                 guard e.operation != .update || !fields.isEmpty else { continue }
                 let customer = atStart.value(a, "customer")?.ref
-                let withCustomer = e.operation == .remove && customer.map { customersRemoved[$0] != nil } == true
+                let withCustomer = (e.operation == .remove && customer.map { customersRemoved[$0] != nil } == true)
+                    || (e.operation == .restore && customer.map { customersRestored.contains($0) } == true)
                 var reason = e.changes.first { $0.field == Schema.reasonField }?.new?.text
                 if reason == nil, withCustomer, let why = customer.flatMap({ customersRemoved[$0] }), !why.isEmpty { reason = why }
                 var c = WeeklyReport.LogCorrection(

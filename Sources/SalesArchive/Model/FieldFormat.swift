@@ -85,7 +85,7 @@ public enum FieldFormat {
 
     /// Whether a zero-width joiner between `previous` and `next` joins two emoji (an emoji, or
     /// the emoji selector U+FE0F or a skin tone after one, before it).
-    static func joinsEmoji(_ previous: Unicode.Scalar?, _ next: Unicode.Scalar?) -> Bool {
+    public static func joinsEmoji(_ previous: Unicode.Scalar?, _ next: Unicode.Scalar?) -> Bool {
         func emoji(_ s: Unicode.Scalar?) -> Bool {
             guard let s else { return false }
             return s.value == 0xFE0F || s.properties.isEmojiPresentation || (s.properties.isEmoji && s.value >= 0x2000)
