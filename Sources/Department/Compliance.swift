@@ -134,6 +134,9 @@ public struct ComplianceReport: Codable, Sendable {
         public var escrowUsesUnacknowledged = 0
         public var unreadable = 0
         public var foreign = 0
+        /// Temporary files an interrupted save left (`A.svault.rekey-0123456789ab.tmp`): listed
+        /// with a `foreign:` problem but counted here, not in `foreign` (helper-199; JSON.md §6.2).
+        public var temporaryFiles = 0
         /// Archives whose password slot is below the cost floor.
         public var weakKDF = 0
         /// Registered salespeople without an archive at their path (JSON.md §6.2; counted in
@@ -227,7 +230,7 @@ public struct ComplianceReport: Codable, Sendable {
                 let leftover = name.range(of: #"\.svault\.[a-z]+-[0-9a-f]{12}\.tmp$"#, options: .regularExpression) != nil
                 rows.append(Row(archive: prefix + name, problem: leftover ? "foreign: the temporary file of an interrupted save (the archive owner's next write removes it)" : "foreign: not a .svault file",
                                 nonCompliant: false))
-                summary.foreign += 1
+                if leftover { summary.temporaryFiles += 1 } else { summary.foreign += 1 }
                 continue
             }
             let inspection: ArchiveInspection

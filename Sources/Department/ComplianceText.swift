@@ -152,7 +152,7 @@ public enum ComplianceText {
         (#"^a removed manager's slot was dropped; the data key was not rotated since$"#, "已删除离任经理的托管槽，但此后数据密钥尚未更换"),
         // (Without brackets: it is said inside the status's own, 须更换数据密钥（…）: helper-199.)
         (#"^a removed manager's slot was dropped, or compromised stopped before its new key: the data key was not rotated since$"#,
-         "已删除离任经理的托管密钥，或上次执行 salesvault compromised 时在更换数据密钥前中断，此后数据密钥尚未更换"),
+         "已删除离任经理的托管密钥，或上次执行 salesvault compromised 时在更换数据密钥前中断，之后一直未更换"),
         (#"^(\d+) slots?, no registry to compare$"#, "$1 个托管槽（无部门名册可比对）"),
     ]
 

@@ -292,7 +292,7 @@ final class DepartmentHardeningTests: XCTestCase {
         ]
         // (A data key due, whatever set it, said with both causes: it named a manager's removal alone: helper-197.)
         XCTAssertEqual(ComplianceText.escrowDetailZH("a removed manager's slot was dropped, or compromised stopped before its new key: the data key was not rotated since"),
-                       "已删除离任经理的托管密钥，或上次执行 salesvault compromised 时在更换数据密钥前中断，此后数据密钥尚未更换")
+                       "已删除离任经理的托管密钥，或上次执行 salesvault compromised 时在更换数据密钥前中断，之后一直未更换")
         let allowed: Set<String> = ["scrypt", "salesvault", "dept", "enroll", "verify", "FIFO", "log", "audit", "ab"]
         XCTAssertEqual(ComplianceText.parts(problems.joined(separator: "; ")), problems, "each problem whole")
         for problem in problems {

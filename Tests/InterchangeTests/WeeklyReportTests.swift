@@ -423,7 +423,7 @@ final class WeeklyReportTests: XCTestCase {
         var w51 = WeeklyReportBuilder.Options(week: ISOWeek(parsing: "2026-W51")!, calendar: .standard, now: h(12, day: 23))
         w51.zh = true
         let back = try XCTUnwrap(ReportSection.sections(try WeeklyReportBuilder.build(a, options: w51), zh: true).first { $0.title.hasPrefix("五、") }?.note)
-        XCTAssertTrue(back.contains("上海老客户集团的 2 条跟进记录（\(wrongDay.shortID)、\(third.shortID)，2026-11-18 至 2026-11-21）因撤销批次 B\(removedAt) 随客户一并恢复"), back)
+        XCTAssertTrue(back.contains("上海老客户集团的 2 条跟进记录（\(wrongDay.shortID)、\(third.shortID)，2026-11-18 至 2026-11-21）因撤销批次 B\(removedAt) 而随客户一并恢复"), back)
         // Many are said at most 40 one by one.
         let many = (0..<45).map { WeeklyReport.LogCorrection(id: "L\($0)", at: h(9, day: -2), customer: "甲\($0)", type: "call", summary: "", removed: true, movedTo: nil,
                                                               fields: [], reason: nil, correctedAt: h(9, day: 1)) }
@@ -432,6 +432,12 @@ final class WeeklyReportTests: XCTestCase {
         let spread = [5, 7, 9, 11].map { WeeklyReport.LogCorrection(id: "L\($0)", at: h(9, day: -2), customer: "甲公司", type: "call", summary: "", removed: true, movedTo: nil,
                                                                      fields: [], reason: "合并", correctedAt: h(9, day: 1), withCustomer: true) }
         XCTAssertTrue(try XCTUnwrap(ReportText.logCorrections(spread, zh: true, .standard)).contains("甲公司的 4 条跟进记录（L5、L7、L9 等，"))
+        // Ids that run on are a range, written as GB/T 15834 writes one (L5～L8; L5…L8 was an
+        // ellipsis: helper-200); in English with an en dash.
+        let run = [5, 6, 7, 8].map { WeeklyReport.LogCorrection(id: "L\($0)", at: h(9, day: -2), customer: "甲公司", type: "call", summary: "", removed: true, movedTo: nil,
+                                                                   fields: [], reason: "合并", correctedAt: h(9, day: 1), withCustomer: true) }
+        XCTAssertTrue(try XCTUnwrap(ReportText.logCorrections(run, zh: true, .standard)).contains("甲公司的 4 条跟进记录（L5～L8，"))
+        XCTAssertTrue(try XCTUnwrap(ReportText.logCorrections(run, zh: false, .standard)).contains("(L5–L8, "))
         // A zero-width joiner between two emoji stays in the page and the text (helper-199);
         // between letters it is shown as its code.
         XCTAssertEqual(ReportRender.e("A👨\u{200D}💼王总"), "A👨\u{200D}💼王总")

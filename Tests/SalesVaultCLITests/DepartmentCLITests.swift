@@ -432,6 +432,15 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         try Data().write(to: URL(fileURLWithPath: temporary))
         let leftover = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv", "--lang", "zh"], now: at(day: 300), expect: 9).stdout
         XCTAssertTrue(leftover.contains("archives/刘洋.svault.rekey-0123456789ab.tmp,,,,,,,,,,,,,非档案文件：上次保存中断时留下的临时文件，档案所属的销售人员下次修改档案时会自动删除，无需处理,否"), leftover)
+        // …and counted as one, not among the foreign files (helper-199).
+        let leftoverTable = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9).stdout
+        XCTAssertTrue(leftoverTable.contains("; 1 unreadable; 1 foreign file; 1 temporary file of an interrupted save (the owner's next change removes it) — 4 NOT compliant"), leftoverTable)
+        let leftoverZH = try sv(["compliance", dept, "--as-of", "2026-07-20", "--lang", "zh"], now: at(day: 300), expect: 9).stdout
+        XCTAssertTrue(leftoverZH.contains("；另有 1 个非档案文件；另有 1 个上次保存中断时留下的临时文件（所属销售人员下次修改档案时会自动删除，无需处理）。结论：4 份不合规"), leftoverZH)
+        let leftoverJSON = try sv(["compliance", dept, "--as-of", "2026-07-20", "--json"], now: at(day: 300), expect: 9).stdout
+        let counts = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(leftoverJSON.utf8)) as? [String: Any])?["summary"] as? [String: Any])
+        XCTAssertEqual(counts["foreign"] as? Int, 1, leftoverJSON)
+        XCTAssertEqual(counts["temporaryFiles"] as? Int, 1, leftoverJSON)
         try FileManager.default.removeItem(atPath: temporary)
         // On 2026-03-01 nothing is overdue yet: only 刘洋's missing slot and the broken file fail.
         let early = try sv(["compliance", dept, "--as-of", "2026-03-01", "--json"], now: at(day: 300), expect: 9)

@@ -94,15 +94,15 @@ public enum ReportText {
                 // (In id order: an undo brings them back last first, L12、L11.)
                 let group = members.sorted { (Int($0.id.dropFirst()) ?? 0, $0.id) < (Int($1.id.dropFirst()) ?? 0, $1.id) }
                 guard said.insert(key(of: c)).inserted else { continue }
-                // (A range only when the ids run on: L5…L11 hid that L6 was another customer's: helper-199.)
+                // (A range only when the ids run on, L5～L11 as GB/T 15834 writes a range: L5…L11 hid that L6 was another customer's: helper-199.)
                 let numbers = group.compactMap { Int($0.id.dropFirst()) }
                 let runs = numbers.count == group.count && numbers.last! - numbers.first! + 1 == numbers.count
                 let ids = group.count <= 3 ? group.map(\.id).joined(separator: zh ? "、" : ", ")
-                    : runs ? "\(group.first!.id)…\(group.last!.id)" : group.prefix(3).map(\.id).joined(separator: zh ? "、" : ", ") + (zh ? " 等" : " …")
+                    : runs ? "\(group.first!.id)\(zh ? "～" : "–")\(group.last!.id)" : group.prefix(3).map(\.id).joined(separator: zh ? "、" : ", ") + (zh ? " 等" : " …")
                 let days = (group.map(\.at).min().map { date($0, calendar) } ?? "", group.map(\.at).max().map { date($0, calendar) } ?? "")
                 let span = days.0 == days.1 ? days.0 : (zh ? "\(days.0) 至 \(days.1)" : "\(days.0) to \(days.1)")
                 if c.restored == true {
-                    items.append(zh ? "\(c.customer)的 \(group.count) 条跟进记录（\(ids)，\(span)）\(c.undoOf.map { "因撤销批次 B\($0) " } ?? "")随客户一并恢复"
+                    items.append(zh ? "\(c.customer)的 \(group.count) 条跟进记录（\(ids)，\(span)）\(c.undoOf.map { "因撤销批次 B\($0) 而" } ?? "")随客户一并恢复"
                                  : "\(group.count) entries of \(c.customer) (\(ids), \(span)) brought back with the customer" + (c.undoOf.map { " (undo of B\($0))" } ?? ""))
                 } else {
                     items.append(zh ? "\(c.customer)的 \(group.count) 条跟进记录（\(ids)，\(span)）随客户一并移除" + because(c)

@@ -314,13 +314,13 @@ extension ChangeDraft {
             // them all, not of the first one's mobile alone: helper-199.)
             if alike.count > 1 {
                 let named = alike.map { "\($0.shortID) \($0.displayName)" }
-                let whyAll = mobiles.isEmpty ? (en: "\(r) has no mobile to tell them apart", zh: " \(r) 未填写手机号，无法判断与他们是否为同一人")
-                    : (en: "each of them has no mobile or \(r)'s", zh: "他们或未填写手机号，或与 \(r) 手机号相同，无法判断是否为同一人")
+                let whyAll = mobiles.isEmpty ? (en: "\(r) has no mobile to tell them apart", zh: " \(r) 未填写手机号，无法判断是否为其中一位")
+                    : (en: "each of them has no mobile or \(r)'s", zh: "他们或未填写手机号，或与 \(r) 手机号相同，无法据此区分")
                 throw ArchiveError(.invalidTransition, "\(customer.displayName) has \(alike.count) live contacts of that name, \(named.joined(separator: ", ")), and \(whyAll.en), so \(r) was not brought back; if \(r) is one of them, there is nothing to restore; if not, bring \(r) back anyway with salesvault contact restore \(r) --force (then tell them apart by their ids)",
-                                   zh: "客户\(customer.displayName)下已有 \(alike.count) 位与 \(r) 同名的联系人（\(named.joined(separator: "、"))），且\(whyAll.zh)，因此未恢复 \(r)。如是其中一位，无需恢复，继续使用该联系人即可；如都不是，请加 --force 直接恢复（salesvault contact restore \(r) --force），恢复后将有多位同名联系人，请以编号区分。")
+                                   zh: "客户\(customer.displayName)名下已有 \(alike.count) 位与 \(r) 同名的联系人：\(named.joined(separator: "、"))。由于\(whyAll.zh)，因此未恢复 \(r)。如 \(r) 就是其中一位，无需恢复，继续使用那位联系人即可；如均不是，请加 --force 直接恢复（salesvault contact restore \(r) --force），恢复后请以编号区分同名联系人。")
             }
             throw ArchiveError(.invalidTransition, "\(customer.displayName) has a live contact of that name, \(l) \(live.displayName), and \(why.en), so \(r) was not brought back; if they are one person, there is nothing to restore: keep using \(l); if not, \(fix.en)bring \(r) back anyway with salesvault contact restore \(r) --force (then tell the two apart by their ids)",
-                               zh: "客户\(customer.displayName)下已有与 \(r) 同名的联系人 \(l) \(live.displayName)，且\(why.zh)，因此未恢复 \(r)。如是同一人，无需恢复，继续使用 \(l) 即可；如不是同一人，\(fix.zh)加 --force 直接恢复（salesvault contact restore \(r) --force），恢复后两人同名，请以编号区分。")
+                               zh: "客户\(customer.displayName)名下已有与 \(r) 同名的联系人 \(l) \(live.displayName)，且\(why.zh)，因此未恢复 \(r)。如是同一人，无需恢复，继续使用 \(l) 即可；如不是同一人，\(fix.zh)加 --force 直接恢复（salesvault contact restore \(r) --force），恢复后两人同名，请以编号区分。")
         }
         // Another person of the customer with this one's mobile: refused as contact edit refuses
         // it, --force to go on (two live people of one mobile came back without a word: helper-197).

@@ -226,6 +226,10 @@ struct ComplianceCommand: VaultCommand {
         if s.weakKDF > 0 { summary += zh ? "；\(s.weakKDF) 份档案的密码保护强度不足" : "; \(s.weakKDF) with a weak KDF" }
         if s.unreadable > 0 { summary += zh ? "；\(s.unreadable) 份无法读取" : "; \(s.unreadable) unreadable" }
         if s.foreign > 0 { summary += zh ? "；另有 \(s.foreign) 个非档案文件" : "; \(Self.counted(s.foreign, "foreign file"))" }
+        if s.temporaryFiles > 0 {
+            summary += zh ? "；另有 \(s.temporaryFiles) 个上次保存中断时留下的临时文件（所属销售人员下次修改档案时会自动删除，无需处理）"
+                : "; \(Self.counted(s.temporaryFiles, "temporary file")) of an interrupted save (the owner's next change removes \(s.temporaryFiles == 1 ? "it" : "them"))"
+        }
         // (Counted apart from the archives: "4 archives … 4 ok … 4 NOT compliant" read as all four failing.)
         if s.missing > 0 { summary += zh ? "；\(s.missing) 位已登记人员没有档案" : "; \(s.missing) registered without an archive" }
         if report.policy.hasPrefix("no periodic") { summary += zh ? "；不要求定期更换密码（部门政策）" : "; no periodic rotation (department policy)" }
