@@ -116,6 +116,23 @@ struct SalesVault: ParsableCommand {
         // `--industry=` is an empty value (which clears), not "take the next word": the parser
         // took `--force` after it as the industry and saved it (helper-139).
         arguments = UnknownCommand.emptyAttachedValues(arguments)
+        // `salesvault help custmer`, `help complaint visit`: a word that names no command said as
+        // one, as `salesvault custmer` says it (the parser printed the nearest command's help and
+        // exited 0); `--lang` after them is read above, not an option of help's (it was refused).
+        if arguments.first == "help" {
+            var words: [String] = []
+            var i = 1
+            while i < arguments.count {
+                if arguments[i] == "--lang", i + 1 < arguments.count { i += 2; continue }
+                if !arguments[i].hasPrefix("--lang=") { words.append(arguments[i]) }
+                i += 1
+            }
+            if let problem = UnknownCommand.problem(Array(words.prefix { !$0.hasPrefix("-") }), root: Self.self, help: true) {
+                Terminal.stderr((Language.current == .zh ? problem : HelpZH.usageErrorEN(problem)) + "\n")
+                Foundation.exit(ExitCode.validationFailure.rawValue)
+            }
+            arguments = ["help"] + words
+        }
         // `salesvault customer bogus`: an unknown command, said as one (the parser named an option).
         if let problem = UnknownCommand.problem(arguments, root: Self.self) {
             Terminal.stderr((Language.current == .zh ? problem : HelpZH.usageErrorEN(problem)) + "\n")

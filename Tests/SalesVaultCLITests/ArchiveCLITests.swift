@@ -274,6 +274,12 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(odd.stdout.contains("没有“nosuch”这个命令。") && odd.stdout.contains("shell 中可用的命令"), odd.stdout)
         XCTAssertFalse(odd.stdout.contains("退出状态"), "not the command line's whole help: \(odd.stdout)")
         XCTAssertTrue(odd.stdout.contains("（passwd 不能在 shell 中使用，请在命令行中运行。）"), odd.stdout)
+        // A word below a command that names none of its commands is said too (`help complaint
+        // visit` showed complaint's help as if asked for).
+        let below = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw"), "--lang", "zh"], stdin: "help complaint visit\n", environment: e)
+        XCTAssertTrue(below.stdout.contains("complaint 下没有“visit”这个命令。") && below.stdout.contains("用法：salesvault complaint"), below.stdout)
+        let belowEN = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw"), "--lang", "en"], stdin: "help log ad\n", environment: e)
+        XCTAssertTrue(belowEN.stdout.contains("log has no command ad.") && belowEN.stdout.contains("USAGE: salesvault log"), belowEN.stdout)
         // The shell's own words are explained, not called unknown or refused; unlock is refused
         // inside (helper-182).
         // (With -a, as every command takes the archive; a bare group the shell refuses is refused,

@@ -483,6 +483,20 @@ extension EverydayCLITests {
         XCTAssertFalse(bogus.stderr.contains("-a"), bogus.stderr)
         let typo = try sv(["custmer", "list", "--lang", "zh"], day: 0, expect: 64)
         XCTAssertTrue(typo.stderr.contains("没有“custmer”这个命令") && typo.stderr.contains("您是不是要输入：salesvault customer list"), typo.stderr)
+        // …also when asked for its help (it showed the nearest command's help and exited 0), and
+        // help takes --lang after the words in English too (it was a usage error).
+        let helpTypo = try runTool(["help", "custmer", "--lang", "zh"])
+        XCTAssertEqual(helpTypo.status, 64, helpTypo.stdout)
+        XCTAssertTrue(helpTypo.stderr.contains("没有“custmer”这个命令") && helpTypo.stderr.contains("您是不是要输入：salesvault help customer"), helpTypo.stderr)
+        XCTAssertFalse(helpTypo.stdout.contains("概述"), helpTypo.stdout)
+        let helpBelow = try runTool(["help", "complaint", "visit", "--lang", "en"])
+        XCTAssertEqual(helpBelow.status, 64, helpBelow.stdout)
+        XCTAssertTrue(helpBelow.stderr.contains("salesvault: usage error: Unknown command 'visit' for 'salesvault complaint'") && helpBelow.stderr.contains("Commands: file, route, resolve, survey, withdraw, show, list"), helpBelow.stderr)
+        let helpEN = try runTool(["help", "log", "add", "--lang", "en"])
+        XCTAssertEqual(helpEN.status, 0, helpEN.stderr)
+        XCTAssertTrue(helpEN.stdout.contains("USAGE: salesvault log add"), helpEN.stdout)
+        let helpNear = try runTool(["help", "log", "ad", "--lang", "zh"])
+        XCTAssertTrue(helpNear.status == 64 && helpNear.stderr.contains("salesvault log 下没有“ad”这个命令") && helpNear.stderr.contains("您是不是要输入：salesvault help log add"), helpNear.stderr)
         let swapped = try sv(["customer", "lsit", "--lang", "en"], day: 0, expect: 64)
         XCTAssertTrue(swapped.stderr.contains("Unknown command 'lsit'") && swapped.stderr.contains("Did you mean: salesvault customer list"), swapped.stderr)
         // An option before the command is said to go after it, with the line as it should be;

@@ -209,6 +209,14 @@ struct Shell: VaultCommand {
                 } else if outsideOnly.contains(asked) {
                     print(L("(\(asked) runs from the command line, not inside the shell.)", "（\(asked) 不能在 shell 中使用，请在命令行中运行。）").text + "\n")
                 }
+                // (`help complaint visit`: the word below the command that names none of its
+                // commands is said, before the command's help; it was shown as if asked for.)
+                let askedWords = Array(words.dropFirst().prefix { !$0.hasPrefix("-") })
+                let known = HelpZH.command(for: askedWords).path
+                if known.count < askedWords.count {
+                    let word = ErrorReport.oneLine(askedWords[known.count]), under = known.joined(separator: " ")
+                    print(L("\(under) has no command \(word).", "\(under) 下没有“\(word)”这个命令。").text + "\n")
+                }
                 if Language.current == .zh { print(HelpZH.help(for: Array(words.dropFirst()))); continue }
                 // (In English too the command's own help: it printed the overview for any words.)
                 print(SalesVault.helpMessage(for: HelpZH.command(for: Array(words.dropFirst())).command))

@@ -11,8 +11,9 @@ enum UnknownCommand {
     /// The message for `arguments` (without the program's name and a leading `--lang`), or nil
     /// when every word before the first option names a command (the parser then reads the rest).
     /// `program`: what the user types before the command (`salesvault`; nothing in the shell);
-    /// `hidden`: commands not to list (those the shell does not run).
-    static func problem(_ arguments: [String], root: ParsableCommand.Type, program: String = "salesvault", hidden: Set<String> = []) -> String? {
+    /// `hidden`: commands not to list (those the shell does not run); `help`: the words were
+    /// asked after `help` (`salesvault help custmer`), and the nearest is suggested after it.
+    static func problem(_ arguments: [String], root: ParsableCommand.Type, program: String = "salesvault", hidden: Set<String> = [], help asked: Bool = false) -> String? {
         var command = root
         var path = program.isEmpty ? [] : [program]
         let zh = Language.current == .zh
@@ -47,7 +48,7 @@ enum UnknownCommand {
             let said = shownWord(word)
             // The line with the nearest command in place of the word, up to the first option.
             let tail = arguments[(index + 1)...].prefix { !$0.hasPrefix("-") }.map(shownWord)
-            let suggestion = near.map { (path + [$0] + tail).joined(separator: " ") }
+            let suggestion = near.map { (path.prefix(program.isEmpty ? 0 : 1) + (asked ? ["help"] : []) + path.dropFirst(program.isEmpty ? 0 : 1) + [$0] + tail).joined(separator: " ") }
             let help = path.isEmpty ? "help" : (path + ["--help"]).joined(separator: " ")
             if zh {
                 var lines = ["salesvault: 用法错误：\(path.count > (program.isEmpty ? 0 : 1) ? whereText + " 下" : "")没有“\(said)”这个命令"]
