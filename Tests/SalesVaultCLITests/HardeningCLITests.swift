@@ -224,12 +224,7 @@ final class HardeningCLITests: XCTestCase {
         let old = try Data(contentsOf: URL(fileURLWithPath: calendar))
         XCTAssertTrue(String(decoding: old, as: UTF8.self).hasPrefix("BEGIN:VCALENDAR"))
         // Fill the disk, then write again.
-        let filler = FileHandle(forWritingAtPath: small + "/fill") ?? {
-            FileManager.default.createFile(atPath: small + "/fill", contents: nil)
-            return FileHandle(forWritingAtPath: small + "/fill")!
-        }()
-        while (try? filler.write(contentsOf: Data(count: 1024))) != nil {}
-        try? filler.close()
+        try fillSmallDisk(at: small)
         let full = try runTool(["reminders", "--ics", archive, "--output", calendar, "--lang", "zh"])
         XCTAssertEqual(full.status, 1, full.stderr)
         XCTAssertTrue(full.stderr.contains("磁盘空间不足"), full.stderr)
@@ -249,10 +244,7 @@ final class HardeningCLITests: XCTestCase {
         let pw = try dir.write("pw", "horse battery staple 9\n")
         XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"]).status, 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: archive))
-        FileManager.default.createFile(atPath: small + "/fill", contents: nil)
-        let filler = try XCTUnwrap(FileHandle(forWritingAtPath: small + "/fill"))
-        while (try? filler.write(contentsOf: Data(count: 1024))) != nil {}
-        try? filler.close()
+        try fillSmallDisk(at: small)
         // (Enough to need new pages: a small change can fit in the last page the file has.)
         let rows = (1...300).map { "测试公司\($0)有限公司,B,\(String(repeating: "备注", count: 40))" }
         let csv = try dir.write("c.csv", "客户名称,等级,备注\n" + rows.joined(separator: "\n") + "\n")
@@ -281,10 +273,7 @@ final class HardeningCLITests: XCTestCase {
         let fresh = try dir.write("new", "fresh granite lantern 42\n")
         XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"]).status, 0)
         XCTAssertEqual(try runTool(["customer", "add", "华为技术有限公司", "-a", archive, "--password-file", pw]).status, 0)
-        FileManager.default.createFile(atPath: small + "/fill", contents: nil)
-        let filler = try XCTUnwrap(FileHandle(forWritingAtPath: small + "/fill"))
-        while (try? filler.write(contentsOf: Data(count: 1024))) != nil {}
-        try? filler.close()
+        try fillSmallDisk(at: small)
         let stopped = try runTool(["compromised", archive, "--password-file", pw, "--new-password-file", fresh, "--insecure-kdf-cost", "10", "--lang", "zh"])
         XCTAssertEqual(stopped.status, 1, stopped.stderr)
         XCTAssertTrue(stopped.stdout.contains("已设置新密码"), stopped.stdout)
@@ -322,10 +311,7 @@ final class HardeningCLITests: XCTestCase {
         let small = dir.path("small")
         let unmount = try mountSmallDisk(at: small, size: "64k")
         defer { unmount() }
-        FileManager.default.createFile(atPath: small + "/fill", contents: nil)
-        let filler = try XCTUnwrap(FileHandle(forWritingAtPath: small + "/fill"))
-        while (try? filler.write(contentsOf: Data(count: 1024))) != nil {}
-        try? filler.close()
+        try fillSmallDisk(at: small)
         let department = small + "/销售/华东区销售部"
         let key = dir.path("admin.key")
         let passphrase = try dir.write("ap", "admin passphrase 2026\n")

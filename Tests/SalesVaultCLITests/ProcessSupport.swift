@@ -155,3 +155,12 @@ func mountSmallDisk(at path: String, size: String) throws -> () -> Void {
         umount.waitUntilExit()
     }
 }
+
+/// Fills the small disk at `path` (from `mountSmallDisk`) with a file `fill`, a KiB at a time
+/// until a write fails: the next write there finds the disk full. Removing `fill` makes room.
+func fillSmallDisk(at path: String) throws {
+    FileManager.default.createFile(atPath: path + "/fill", contents: nil)
+    let filler = try XCTUnwrap(FileHandle(forWritingAtPath: path + "/fill"))
+    while (try? filler.write(contentsOf: Data(count: 1024))) != nil {}
+    try? filler.close()
+}

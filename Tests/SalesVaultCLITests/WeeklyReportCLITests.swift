@@ -472,10 +472,7 @@ extension WeeklyReportCLITests {
         let reports = dept + "/reports"
         let unmount = try mountSmallDisk(at: reports, size: "64k")
         defer { unmount() }
-        FileManager.default.createFile(atPath: reports + "/fill", contents: nil)
-        let filler = try XCTUnwrap(FileHandle(forWritingAtPath: reports + "/fill"))
-        while (try? filler.write(contentsOf: Data(count: 1024))) != nil {}
-        try? filler.close()
+        try fillSmallDisk(at: reports)
         let r = try runTool(["report", "submit", "--week", "2026-W48", "--lang", "zh"] + owner(a),
                             environment: ["TZ": "UTC", "SALESVAULT_NOW": String(at(day: 4, hour: 10)), "TMPDIR": tmp])
         XCTAssertNotEqual(r.status, 0, r.stdout)
