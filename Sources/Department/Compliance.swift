@@ -226,11 +226,17 @@ public struct ComplianceReport: Codable, Sendable {
             let path = scanDir + "/" + name
             guard name.hasSuffix(".svault") else {
                 // (An interrupted save's temporary, `A.svault.rekey-0123456789ab.tmp`: said as
-                // such, not as a stranger's file: helper-197.)
-                let leftover = name.range(of: #"\.svault\.[a-z]+-[0-9a-f]{12}\.tmp$"#, options: .regularExpression) != nil
-                rows.append(Row(archive: prefix + name, problem: leftover ? "foreign: the temporary file of an interrupted save (the archive owner's next write removes it)" : "foreign: not a .svault file",
+                // such, not as a stranger's file: helper-197. Only the names an archive's writer
+                // makes, rekey- and new-, beside an archive of the folder, whose owner's next
+                // change removes them (ArchiveFile.removeAbandonedTemporaries); any other is a
+                // stranger's: helper-201 7.)
+                let leftover: String? = name.range(of: #"\.svault\.(rekey|new)-[0-9a-f]{12}\.tmp$"#, options: .regularExpression).flatMap { r in
+                    let archive = String(name[..<r.lowerBound]) + ".svault"
+                    return names.contains(archive) ? archive : nil
+                }
+                rows.append(Row(archive: prefix + name, problem: leftover.map { "temporary file: left by an interrupted save of \($0) (its owner's next change removes it)" } ?? "foreign: not a .svault file",
                                 nonCompliant: false))
-                if leftover { summary.temporaryFiles += 1 } else { summary.foreign += 1 }
+                if leftover != nil { summary.temporaryFiles += 1 } else { summary.foreign += 1 }
                 continue
             }
             let inspection: ArchiveInspection

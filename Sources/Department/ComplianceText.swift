@@ -31,7 +31,7 @@ public enum ComplianceText {
         return out
     }
 
-    static let problemStarts = ["foreign: ", "unreadable: ", "weak KDF", "owner mismatch", "duplicate archive id", "escrow use removed",
+    static let problemStarts = ["foreign: ", "temporary file: ", "unreadable: ", "weak KDF", "owner mismatch", "duplicate archive id", "escrow use removed",
                                 "audit log ", "unsigned: ", "not enrolled: ", "new key: ", "owner signature INVALID", "verify: ", "missing: ",
                                 "password change: ", "data key rotation: ", "header copy "]
 
@@ -92,7 +92,6 @@ public enum ComplianceText {
         (#"^(.+) is not a folder \(a symbolic link or another file\): refused$"#, "$1 不是文件夹（是符号链接或其他文件），已拒绝读取"),
         (#"^not a regular file \(not opened\)$"#, "不是普通文件（未打开）"),
         (#"^not a \.svault file$"#, "扩展名不是 .svault"),
-        (#"^the temporary file of an interrupted save \(the archive owner's next write removes it\)$"#, "上次保存中断时留下的临时文件，档案所属的销售人员下次修改档案时会自动删除，无需处理"),
         (#"^truncated$"#, "文件不完整（被截断）"),
         (#"^the file name is not valid UTF-8 \(not opened\): rename it \(e\.g\. to OWNER\.svault\) and check again$"#,
          "文件名不是有效的 UTF-8 编码，无法核对（未打开）。请将其改名（例如“张伟.svault”）后重新检查"),
@@ -100,6 +99,7 @@ public enum ComplianceText {
     ]
 
     static let problemRules: [(String, String)] = [
+        (#"^temporary file: left by an interrupted save of (.+) \(its owner's next change removes it\)$"#, "临时文件：$1 上次保存中断时留下，档案所属的销售人员下次修改档案时会自动删除，无需处理"),
         (#"^weak KDF: scrypt 2\^(\d+) below 2\^(\d+)$"#, "密码保护强度不足：scrypt 2^$1，低于部门要求的 2^$2"),
         (#"^owner mismatch: registered for (.+)$"#, "所有人不符：此文件在部门名册中登记为$1的档案"),
         (#"^duplicate archive id: same as (.+)$"#, "档案编号重复：与 $1 相同（可能是同一档案的两个副本）"),

@@ -75,6 +75,18 @@ public struct RotationPolicy: Sendable, Equatable {
         /// `overdueDays − age`: days left before the password is overdue; 0 or less from the
         /// overdue date on (nil when rotation is not periodic).
         public var daysLeft: Int? { overdueDay.map { _ in overdueLimit - ageDays } }
+
+        /// `daysLeft` said: 1 day (it said "1 days left"), overdue from today at 0 (it said
+        /// "overdue by 0 days"): helper-201 8.
+        public static func leftText(_ left: Int) -> (en: String, zh: String) {
+            switch left {
+            case 2...: return ("\(left) days left before the password is overdue", "距密码逾期还有 \(left) 天")
+            case 1: return ("1 day left before the password is overdue", "距密码逾期还有 1 天")
+            case 0: return ("the password is overdue from today", "密码自今天起逾期")
+            case -1: return ("the password is overdue by 1 day", "密码已逾期 1 天")
+            default: return ("the password is overdue by \(-left) days", "密码已逾期 \(-left) 天")
+            }
+        }
         /// The owner never changed the password: `passwordChanges` = 0, or, for a header written
         /// before that field existed, `passwordChangedAt` = `createdAt` (the old rule).
         public var neverChanged: Bool = false

@@ -192,7 +192,20 @@ final class ExportTests: XCTestCase {
             XCTAssertTrue(p.problems.isEmpty, "\(format): \(p.problems)")
             let statuses = try g.open().state.all(.complaint).map { "\($0["number"]?.text ?? "") \($0["status"]?.text ?? "") \($0["withdrawnAt"] != nil)" }
             XCTAssertEqual(statuses.sorted(), ["TS-2026-0001 surveyed false", "TS-2026-0002 withdrawn true", "TS-2026-0003 unfounded true"], "\(format)")
+            // With the reasons they were given (helper-201 1: 按导入文件“export.xlsx”记为：客户撤回投诉).
+            let copy = try g.open()
+            let number = Dictionary(uniqueKeysWithValues: copy.state.all(.complaint).map { ($0.id, $0["number"]?.text ?? "") })
+            XCTAssertEqual(Dictionary(uniqueKeysWithValues: try copy.withdrawalReasons().map { (number[$0.key] ?? "", $0.value) }),
+                           ["TS-2026-0002": "客户来电撤诉", "TS-2026-0003": "经核实按时送达"], "\(format)")
         }
+        let sheet = try XCTUnwrap(try Exporter.tables(try f.open(), options: Exporter.Options(kinds: [.complaints], format: .xlsx, now: testNow)).first)
+        XCTAssertEqual(sheet.headers.last, "撤诉/不成立原因")
+        XCTAssertEqual(sheet.rows.map { $0.last }, [.empty, .text("客户来电撤诉"), .text("经核实按时送达")])
+        // A file without the column: the reason says where the withdrawal came from, as before.
+        let bare = try ImportFixture(owner: "张伟")
+        try bare.importing(Data("客户名称\n上海浦东发展银行\n".utf8), name: "c.csv")
+        try bare.importing(Data("客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉/不成立时间\n上海浦东发展银行,2026-11-02 10:00,销售部,报价有误,已撤诉,2026-11-03 10:00\n".utf8), name: "投诉.csv")
+        XCTAssertEqual(Array(try bare.open().withdrawalReasons().values), ["按导入文件“投诉.csv”记为：客户撤回投诉"])
         // The archive's own complaints as a CSV (no record ids: rows matched by customer, time and text).
         let csv = String(decoding: try Exporter.write(try f.open(), options: Exporter.Options(kinds: [.complaints], format: .csv, now: testNow)).data, as: UTF8.self)
         XCTAssertEqual(try f.importing(Data(csv.utf8), name: "投诉.csv", commit: false).counts[.complaints]?.unchanged, 3)
@@ -613,6 +626,39 @@ final class ExportTests: XCTestCase {
             XCTAssertEqual(p.updates(in: try f.open().state, zh: true), [], "\(format)")
             XCTAssertFalse(p.canCommit, "\(format)")
         }
+    }
+
+    /// helper-201 3: one of two contacts of the same name is written by its record id; a CSV
+    /// holds one kind, so the log's CSV, imported into another archive after the contacts' CSV,
+    /// cannot say who R… is. The refusal names the way that works (one workbook or JSON), which
+    /// then imports the entry with that person.
+    func testALogCSVNamingOneOfTwoNamesakesByIDSaysToImportTheWholeExport() throws {
+        let f = try populated()
+        let (second, customer): (Entity, String) = try {
+            let a = try f.open()
+            let wang = try XCTUnwrap(a.state.all(.contact).first { $0["name"]?.text == "王敏" })
+            let customer = try XCTUnwrap(a.state.entity(.customer, wang["customer"]?.ref ?? 0)?["name"]?.text)
+            let second = try a.addContact(customer: customer, name: "王敏", fields: [("title", "工程师")], now: testNow - 2_400)
+            try a.logActivity(customer: customer, type: "visit", summary: "与工程师王敏交流方案", at: testNow - 2_300, contacts: [second.shortID], now: testNow - 2_300)
+            return (second, customer)
+        }()
+        let csv = { (kind: ImportKind) in try Exporter.write(try f.open(), options: Exporter.Options(kinds: [kind], format: .csv, now: testNow)).data }
+        XCTAssertTrue(String(decoding: try csv(.log), as: UTF8.self).contains(",\(second.shortID),"), "written by its id")
+        let g = try ImportFixture(owner: "李雷")
+        try g.importing(try csv(.customers), name: "customers.csv")
+        try g.importing(try csv(.contacts), name: "contacts.csv")
+        let log = try g.importing(try csv(.log), name: "log.csv", commit: false)
+        XCTAssertTrue(log.problems.contains { $0.reasonZH.hasPrefix("本文件中没有记录号为 \(second.shortID) 的联系人：CSV 文件只含一类数据") && $0.reasonZH.contains("salesvault export --format xlsx") },
+                      "\(log.problems.map(\.reasonZH))")
+        let h = try ImportFixture(owner: "李雷")
+        let whole = try h.importing(try Exporter.write(try f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)).data, name: "export.xlsx")
+        XCTAssertTrue(whole.problems.isEmpty, "\(whole.problems.map(\.reasonZH))")
+        let copy = try h.open()
+        try copy.loadContactLog()
+        let entry = try XCTUnwrap(copy.state.all(.activity).first { $0["summary"]?.text == "与工程师王敏交流方案" })
+        let person = try XCTUnwrap(entry["contacts"]?.refs.first.flatMap { copy.state.entity(.contact, $0) })
+        XCTAssertEqual(person["title"]?.text, "工程师", "the 王敏 the entry named, not the other")
+        XCTAssertEqual(copy.state.entity(.customer, person["customer"]?.ref ?? 0)?["name"]?.text, customer)
     }
 
     /// An export of this archive, edited in a spreadsheet program (openpyxl here) and imported

@@ -171,6 +171,39 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(p.dateSamples.first?.read, "2026-12-08")
     }
 
+    /// helper-201 5: a GB18030 export opened in Excel on Chinese Windows and saved as "CSV
+    /// (逗号分隔)" (code page 936) has ? for the characters GBK cannot hold (emoji, ¥, a joiner);
+    /// an import with --on-duplicate update wrote 客户很满意 ? 预算 ?300万 over the note. The
+    /// archive's text is kept and said; a real change beside it is made; a ? the user typed over
+    /// text GBK holds is a change.
+    func testAGBKResaveKeepsTheCharactersItLostAndSaysSo() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,客户等级,行业,备注\n华为技术有限公司,A,通信,客户很满意 😀 预算 ¥300万\n南京熊猫电子,B,制造,👨\u{200D}👩\u{200D}👧 家族企业\n甲有限公司,C,零售,普通备注\n"), name: "c1.csv")
+        // As Windows saves it: one ? per character (per UTF-16 unit for the family emoji).
+        let resaved = "客户名称,客户等级,行业,备注\r\n华为技术有限公司,A,通信,客户很满意 ? 预算 ?300万\r\n南京熊猫电子,B,电子制造,???????? 家族企业\r\n甲有限公司,C,零售,普通备注?\r\n"
+        let gbk = try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: utf8(resaved))
+        let p = try f.importing(gbk, name: "c2.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(p.source.format, .csv(.gb18030, delimiter: UInt8(ascii: ",")))
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.customers]?.updated, 2, "熊猫's industry, and 甲's note (a ? typed over text GBK holds)")
+        XCTAssertEqual(p.counts[.customers]?.unchanged, 1, "华为: only what GBK lost differs")
+        let said = p.warnings.filter { $0.reasonZH.contains("其中的表情符号、¥ 等字符已变成问号。导入时保留档案中的原文") }
+        XCTAssertEqual(said.count, 2, "\(p.warnings)")
+        XCTAssertTrue(said.contains { $0.reasonZH.hasPrefix("华为技术有限公司的“备注”在文件中为“客户很满意 ? 预算 ?300万”，档案中为“客户很满意 😀 预算 ¥300万”") }, "\(said)")
+        let customers = Dictionary(uniqueKeysWithValues: try f.open().state.all(.customer).map { ($0["name"]?.text ?? "", $0) })
+        XCTAssertEqual(customers["华为技术有限公司"]?["note"]?.text, "客户很满意 😀 预算 ¥300万")
+        XCTAssertEqual(customers["南京熊猫电子"]?["note"]?.text, "👨\u{200D}👩\u{200D}👧 家族企业")
+        XCTAssertEqual(customers["南京熊猫电子"]?["industry"]?.text, "电子制造")
+        XCTAssertEqual(customers["甲有限公司"]?["note"]?.text, "普通备注?")
+        // The check itself: runs of lost characters, a literal ? after one, and what is no copy.
+        XCTAssertTrue(CodePage936.isLossyCopy("a?b??c", of: "a😀b©®c"))
+        XCTAssertTrue(CodePage936.isLossyCopy("??", of: "😀?"))
+        XCTAssertFalse(CodePage936.isLossyCopy("a?b", of: "a😀c"), "another letter changed too")
+        XCTAssertFalse(CodePage936.isLossyCopy("a?", of: "a中"), "中 is in GBK: the ? was typed")
+        XCTAssertFalse(CodePage936.isLossyCopy("a😀", of: "a😀"))
+        XCTAssertFalse(CodePage936.isLossyCopy("ab", of: "a😀b"), "no ? in its place: another change")
+    }
+
     /// A text that is one customer's code (or credit code) and another customer's exact name
     /// names neither: a log row or a contact that writes it is refused, naming both (the code
     /// was taken, and entries went to the other customer without a word: black-box finding).

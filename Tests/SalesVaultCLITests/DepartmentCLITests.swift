@@ -431,7 +431,7 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         let temporary = dept + "/archives/刘洋.svault.rekey-0123456789ab.tmp"
         try Data().write(to: URL(fileURLWithPath: temporary))
         let leftover = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv", "--lang", "zh"], now: at(day: 300), expect: 9).stdout
-        XCTAssertTrue(leftover.contains("archives/刘洋.svault.rekey-0123456789ab.tmp,,,,,,,,,,,,,非档案文件：上次保存中断时留下的临时文件，档案所属的销售人员下次修改档案时会自动删除，无需处理,否"), leftover)
+        XCTAssertTrue(leftover.contains("archives/刘洋.svault.rekey-0123456789ab.tmp,,,,,,,,,,,,,临时文件：刘洋.svault 上次保存中断时留下，档案所属的销售人员下次修改档案时会自动删除，无需处理,否"), leftover)
         // …and counted as one, not among the foreign files (helper-199).
         let leftoverTable = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9).stdout
         XCTAssertTrue(leftoverTable.contains("; 1 unreadable; 1 foreign file; 1 temporary file of an interrupted save (the owner's next change removes it) — 4 NOT compliant"), leftoverTable)
@@ -441,7 +441,19 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         let counts = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(leftoverJSON.utf8)) as? [String: Any])?["summary"] as? [String: Any])
         XCTAssertEqual(counts["foreign"] as? Int, 1, leftoverJSON)
         XCTAssertEqual(counts["temporaryFiles"] as? Int, 1, leftoverJSON)
-        try FileManager.default.removeItem(atPath: temporary)
+        let leftoverRows = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(leftoverJSON.utf8)) as? [String: Any])?["archives"] as? [[String: Any]])
+        XCTAssertEqual(leftoverRows.first { ($0["archive"] as? String)?.hasSuffix(".tmp") == true }?["problem"] as? String,
+                       "temporary file: left by an interrupted save of 刘洋.svault (its owner's next change removes it)", leftoverJSON)
+        // Only the names an archive's writer makes, beside an archive of the folder: another is a
+        // stranger's file, which nobody's next change removes (helper-201 7).
+        try FileManager.default.moveItem(atPath: temporary, toPath: dept + "/archives/刘洋.svault.save-0123456789ab.tmp")
+        try Data().write(to: URL(fileURLWithPath: dept + "/archives/李四.svault.rekey-0123456789ab.tmp"))
+        let strangers = try sv(["compliance", dept, "--as-of", "2026-07-20", "--json"], now: at(day: 300), expect: 9).stdout
+        let strangerCounts = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(strangers.utf8)) as? [String: Any])?["summary"] as? [String: Any])
+        XCTAssertEqual(strangerCounts["foreign"] as? Int, 3, strangers)
+        XCTAssertEqual(strangerCounts["temporaryFiles"] as? Int, 0, strangers)
+        try FileManager.default.removeItem(atPath: dept + "/archives/刘洋.svault.save-0123456789ab.tmp")
+        try FileManager.default.removeItem(atPath: dept + "/archives/李四.svault.rekey-0123456789ab.tmp")
         // On 2026-03-01 nothing is overdue yet: only 刘洋's missing slot and the broken file fail.
         let early = try sv(["compliance", dept, "--as-of", "2026-03-01", "--json"], now: at(day: 300), expect: 9)
         let summary = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(early.stdout.utf8)) as? [String: Any])?["summary"] as? [String: Any])
@@ -589,6 +601,13 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         XCTAssertTrue(status.stdout.contains("距密码逾期还有 80 天"), status.stdout)
         let nextDay = try sv(["customer", "list"] + owner(a), now: at(day: 101))
         XCTAssertTrue(nextDay.stderr.contains("79 days left"), nextDay.stderr)
+        // The last day and the first overdue one said as such (helper-201 8: "1 days left",
+        // "overdue by 0 days").
+        let overdueToday = try sv(["customer", "list"] + owner(a), now: at(day: 180))
+        XCTAssertTrue(overdueToday.stderr.contains("the password is overdue from today.") && !overdueToday.stderr.contains("overdue by 0"), overdueToday.stderr)
+        XCTAssertTrue(try sv(["status", a], now: at(day: 179)).stdout.contains("1 day left before the password is overdue; run salesvault passwd"))
+        XCTAssertTrue(try sv(["status", a, "--lang", "zh"], now: at(day: 180)).stdout.contains("密码自今天起逾期，请运行 salesvault passwd"))
+        XCTAssertTrue(try sv(["status", a], now: at(day: 181)).stdout.contains("the password is overdue by 1 day; run"))
         try sv(["reminders", "--ics", dept, "--output", dir.path("r.ics")], now: at(day: 100))
         let ics = try String(contentsOfFile: dir.path("r.ics"), encoding: .utf8)
         XCTAssertTrue(ics.hasPrefix("BEGIN:VCALENDAR\r\n"))

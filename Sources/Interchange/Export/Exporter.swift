@@ -61,11 +61,18 @@ public enum Exporter {
         if options.kinds.contains(.log) { try archive.loadContactLog() }
         let state = archive.state
         let byID = byIDContacts(state)
-        return options.kinds.map { kind in
+        return try options.kinds.map { kind in
             let specs = Schema.fields(kind.entity).filter { options.includeSecret || $0.sensitivity != .secret }
             var headers = [options.zh ? "记录号" : "ID"] + specs.map { Columns.header($0, zh: options.zh) }
             var rows: [[Value]] = state.allOfLiveCustomers(kind.entity).map { e in
                 [.text(e.shortID)] + specs.map { value($0, e[number: $0.number], state: state, zh: options.zh, byID: byID) }
+            }
+            // A withdrawn or unfounded complaint's reason, which the history keeps: read back by
+            // an import as the withdrawal's (helper-201 1).
+            if kind == .complaints {
+                let reasons = try archive.withdrawalReasons()
+                headers.append(Columns.withdrawalReasonHeader(zh: options.zh))
+                rows = zip(rows, state.allOfLiveCustomers(kind.entity)).map { row, e in row + [reasons[e.id].map(Value.text) ?? .empty] }
             }
             // The removed people the exported records name, marked so (已移除: §6.1), after the
             // others: read back into another archive, the records keep them, as removed.

@@ -26,6 +26,13 @@ enum JSONExport {
                     records.append(record)
                 }
             }
+            // (A complaint's withdrawal reason, kept in the history: helper-201 1.)
+            if kind == .complaints {
+                let reasons = try archive.withdrawalReasons()
+                for (i, e) in archive.state.allOfLiveCustomers(kind.entity).enumerated() {
+                    if let reason = reasons[e.id] { records[i]["withdrawalReason"] = reason }
+                }
+            }
             out[key(kind)] = records
         }
         return try SortedJSON.data(out)

@@ -39,7 +39,9 @@ extension Importer.ChangeSetBuilder {
     /// The withdrawal a complaint row gives (撤诉/不成立时间, and its status for which).
     func withdrawal(_ ref: String, _ r: Row, at: Int64) -> ChangeOperation {
         let unfounded = Importer.unfounded(r.refs["status"]) ?? headerSaysUnfounded(r) ?? false
-        return .withdrawComplaint(ref, unfounded: unfounded, reason: "按导入文件“\(source.fileName)”记为：\(unfounded ? "投诉不成立" : "客户撤回投诉")", at: at)
+        // (The file's reason, as an export writes it in 撤诉/不成立原因: helper-201 1.)
+        let given = r.gradeReason.flatMap { $0.isEmpty || $0.isPlaceholderReason ? nil : $0 }
+        return .withdrawComplaint(ref, unfounded: unfounded, reason: given ?? "按导入文件“\(source.fileName)”记为：\(unfounded ? "投诉不成立" : "客户撤回投诉")", at: at)
     }
 
     /// A complaint's time as the file gives it against the archive's: to the minute (10:30

@@ -210,6 +210,10 @@ public enum Columns {
     /// A contact list's column saying a person was removed (`ColumnTarget.removedMark`).
     static let removedMarkNames = ["已移除", "是否已移除", "removed"]
     static let gradeReasonNames = ["等级调整原因", "调整原因", "原因", "gradereason", "reason"]
+    /// A withdrawn or unfounded complaint's reason (what `complaint withdraw --reason` gives),
+    /// read as the withdrawal's; written by an export under `withdrawalReasonHeader`.
+    static let withdrawalReasonNames = ["撤诉/不成立原因", "撤诉或不成立原因", "撤诉原因", "不成立原因", "原因", "withdrawalreason", "reason"]
+    static func withdrawalReasonHeader(zh: Bool) -> String { zh ? "撤诉/不成立原因" : "Withdrawal reason" }
     static let stageReasonNames = ["阶段调整原因", "阶段变更原因", "调整原因", "变更原因", "原因", "stagereason", "reason"]
     /// A contact person on a customer row (客户名称, 联系人, 手机 in one sheet).
     static let inlineContact: [String: [String]] = [
@@ -258,6 +262,9 @@ public enum Columns {
                 // (A stage change's own reason: every move was recorded as 根据导入文件“F”调整,
                 // the column listed as unknown: helper-125.)
                 for n in stageReasonNames { add(n, .gradeReason) }
+            }
+            if kind == .complaints {
+                for n in withdrawalReasonNames { add(n, .gradeReason) }
             }
             if kind == .contacts {
                 for n in removedMarkNames { add(n, .removedMark) }

@@ -239,6 +239,15 @@ extension Importer {
                 // of that name is not them (an unchanged export gave a removed 张伟's visits to
                 // the new 张伟: helper-185 F3).
                 if Self.samePeopleBut(removed: existing[number: spec.number], value, in: archive.state) { continue }
+                // A text Excel saved in code page 936 (GBK), its emoji and ¥ turned into ?: the
+                // archive's text is kept, and said (it was written over: helper-201 5).
+                if case .csv(.gb18030, _) = format, let old = existing[number: spec.number]?.text, CodePage936.isLossyCopy(input, of: old) {
+                    warnings.append(ImportProblem(
+                        table: table, line: r.line, column: nil, value: input,
+                        reason: "the \(spec.en) of \(existing.displayName) has ? where the archive has characters GBK cannot hold (\(old)): the file was saved as GBK (Excel's CSV on Chinese Windows), which lost them; the archive's text is kept. To change this field, save the file as \"CSV UTF-8\" or as a workbook (.xlsx)",
+                        reasonZH: "\(existing.displayName)的“\(spec.zh)”在文件中为“\(input)”，档案中为“\(old)”：文件以 GBK 编码保存（Excel 在中文 Windows 上另存的 CSV 即是），其中的表情符号、¥ 等字符已变成问号。导入时保留档案中的原文。如确要修改此项，请将文件另存为“CSV UTF-8”或 Excel 工作簿（.xlsx）后再导入"))
+                    continue
+                }
             }
             if Self.keepsGrade(kind, key, value, had: existing?["grade"]?.text) { continue }
             if kind == .customer && key == "grade" { grade = input } else { fields.append((key, input)) }

@@ -206,9 +206,8 @@ struct Status: VaultCommand {
             rows.append((zh ? "错误" : "Error", Terminal.red(zh ? "\(problem.zh)（时钟有误或档案头被改动），不合规" : "\(problem.rawValue) (a wrong clock or an edited header): not compliant")))
         }
         if rotation.status != .ok, let left = rotation.daysLeft, rotation.dateProblems.isEmpty {  // always here, whatever was shown today
-            rows.append((zh ? "提醒" : "Reminder", Terminal.yellow(left > 0
-                ? (zh ? "距密码逾期还有 \(left) 天，请运行 salesvault passwd" : "\(left) days left before the password is overdue; run salesvault passwd")
-                : (zh ? "密码已逾期 \(-left) 天，请运行 salesvault passwd" : "the password is overdue by \(-left) days; run salesvault passwd"))))
+            let said = RotationPolicy.Evaluation.leftText(left)
+            rows.append((zh ? "提醒" : "Reminder", Terminal.yellow(zh ? "\(said.zh)，请运行 salesvault passwd" : "\(said.en); run salesvault passwd")))
         }
         if info.unfinishedBytes > 0 {
             rows.append((zh ? "警告" : "Warning", Terminal.yellow(zh

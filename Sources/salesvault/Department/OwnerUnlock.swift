@@ -213,7 +213,8 @@ enum OwnerUnlock {
             let left = e.daysLeft ?? 0
             let rule = r.policy.ruleText
             let changed = DepartmentCalendar.dateString(e.changedDay)
-            let when = left > 0 ? L("\(left) days left before it is overdue", "距逾期还有 \(left) 天") : L("overdue by \(-left) days", "已逾期 \(-left) 天")
+            let said = RotationPolicy.Evaluation.leftText(left)
+            let when = L(said.en, said.zh)
             let never = r.neverChanged ? L(" (never changed since the archive was created)", "（创建档案后从未更换）") : L("", "")
             text = L("Reminder: the password was last changed on \(changed)\(never.text), \(e.ageDays) days ago; the rule is to \(rule.en); \(when.text). Run: salesvault passwd \(path)",
                      "提醒：密码上次更换于 \(changed)\(never.text)，距今已 \(e.ageDays) 天；规定为\(rule.zh)；\(when.text)。请运行：salesvault passwd \(path)").text
