@@ -138,6 +138,8 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
             let fmt: String
             /// openpyxl's data type: s (string), n (number), d (date), f (formula).
             let dt: String
+            /// The cell's quote prefix (text kept text when edited in Excel).
+            let qp: Bool
         }
         struct Sheet: Decodable {
             let header: [String]
@@ -170,7 +172,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
                                 continue
                             v = c.value
                             text = v.isoformat() if isinstance(v, (datetime.datetime, datetime.date)) else str(v)
-                            rec[h] = {"v": text, "t": type(v).__name__, "fmt": str(c.number_format), "dt": str(c.data_type)}
+                            rec[h] = {"v": text, "t": type(v).__name__, "fmt": str(c.number_format), "dt": str(c.data_type), "qp": bool(c.quotePrefix)}
                         records.append(rec)
                     info["tables"][ws.title] = {"header": header, "records": records}
                 out[path] = info
@@ -613,7 +615,10 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(next.v.hasPrefix("2026-12-15"), "\(next)")
         let note = try XCTUnwrap(customer["备注"])
         XCTAssertNotEqual(note.dt, "f", "never a formula")
-        XCTAssertEqual(note.v, #"'=HYPERLINK("http://x","y")"#, "a leading = is neutralised")
+        // Neutralised by the quote prefix, shown as written (it showed '=HYPERLINK…: helper-201 6).
+        XCTAssertEqual(note.v, #"=HYPERLINK("http://x","y")"#, "shown without an apostrophe")
+        XCTAssertTrue(note.qp, "a leading = is kept text by the quote prefix")
+        XCTAssertFalse(try XCTUnwrap(customer["客户名称"]).qp, "other text has none")
         let project = try XCTUnwrap(book.tables["项目"]?.records.first)
         let budget = try XCTUnwrap(project["预算"])
         XCTAssertTrue(budget.t == "int" || budget.t == "float", "a number: \(budget)")

@@ -31,7 +31,7 @@ public enum FormulaGuard {
     /// guarded (the report's workbook showed '- : helper-126). Nor is a plain negative number
     /// written without apostrophes (`-308`); after one (`'-308`) it is, so that `restore` gives
     /// back exactly what was written, and `'-308` from an earlier export still imports as `-308`.
-    private static func needsGuard(_ s: String) -> Bool {
+    static func needsGuard(_ s: String) -> Bool {
         let scalars = s.unicodeScalars.drop { $0 == "'" }
         guard let first = scalars.first else { return false }
         if first == "-" && scalars.count == 1 { return false }

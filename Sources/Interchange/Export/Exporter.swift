@@ -218,7 +218,7 @@ public enum Exporter {
     static func xlsxCell(_ v: Value) -> XLSXCell {
         switch v {
         case .empty: return .empty
-        case .text(let s): return XLSXCell(.text(FormulaGuard.neutralise(s)))
+        case .text(let s): return .guardedText(s)
         case .integer(let i): return XLSXCell(.integer(i))
         case .money(let m): return XLSXCell(.money(amount: Decimal(string: m.decimalString) ?? 0, currency: m.currency))
         case .day(let d):

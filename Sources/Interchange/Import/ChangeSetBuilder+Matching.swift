@@ -254,18 +254,17 @@ extension Importer.ChangeSetBuilder {
             whence.zh += "，且\(at.zh)的记录号 \(Importer.idKey(given)) 不是本档案中该客户的记录（如该行是新加的，请清空其记录号）"
         }
         // A CSV of one kind naming a record another file holds, as an export names one of two
-        // people of the same name (its own log.csv after its contacts.csv: helper-201 3): the way
-        // that works named first.
+        // people of the same name (another archive's log.csv after its contacts.csv: helper-201
+        // 3): the way that works named too.
         let list: ImportKind = kind == .customer ? .customers : kind == .contact ? .contacts : .projects
+        var elsewhere = (en: "", zh: "")
         if case .csv = source.format, !tables.contains(where: { $0.kind == list }) {
-            refuse(i, column, text,
-                   "the file has no \(kind.en) with the record id \(id): a CSV file holds one kind, and the \(kind.en) it names by its record id (as an export names one of two of the same name) is in another file; import the export as one workbook (salesvault export --format xlsx) or JSON file, or give \(name.en) instead",
-                   "本文件中没有记录号为 \(id) 的\(kind.zh)：CSV 文件只含一类数据，本行按记录号所指的\(kind.zh)（导出时同名的\(kind.zh)以记录号区分）在另一个文件中，无法对应。请从原档案导出为一个 Excel 工作簿（salesvault export --format xlsx）或 JSON 文件后整体导入，或在此处改填\(name.zh)")
-            return true
+            elsewhere = (en: "; a CSV file holds one kind: if it was exported from another archive (which names one of two \(kind.en)s of the same name by the record id), import that archive's export as one workbook (salesvault export --format xlsx) or JSON file instead",
+                         zh: "。CSV 文件只含一类数据：如本文件是从另一档案导出的（导出时同名的\(kind.zh)以记录号区分），请改为从该档案导出一个 Excel 工作簿（salesvault export --format xlsx）或 JSON 文件，整体导入")
         }
         refuse(i, column, text,
-               "the file has no \(kind.en) with the record id \(id); \(whence.en), so its ids name only its own records, whatever this archive's \(id) is: give \(name.en) instead",
-               "本文件中没有记录号为 \(id) 的\(kind.zh)。\(whence.zh)，文件中的记录号只指文件内的记录，与本档案的 \(id) 无关，请在此处改填\(name.zh)")
+               "the file has no \(kind.en) with the record id \(id); \(whence.en), so its ids name only its own records, whatever this archive's \(id) is: give \(name.en) instead" + elsewhere.en,
+               "本文件中没有记录号为 \(id) 的\(kind.zh)。\(whence.zh)，文件中的记录号只指文件内的记录，与本档案的 \(id) 无关，请在此处改填\(name.zh)" + elsewhere.zh)
         return true
     }
 

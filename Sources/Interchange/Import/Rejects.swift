@@ -127,7 +127,9 @@ public enum Rejects {
     static func cell(_ value: CellValue) -> XLSXCell {
         switch value {
         case .empty: return .empty
-        case .text(let s): return XLSXCell(.text(s))
+        // (As read, with the quote prefix where it reads as a formula once edited: what Excel
+        // keeps for a cell typed '=…, which the file may have had.)
+        case .text(let s): return XLSXCell(.text(s), quotePrefix: FormulaGuard.needsGuard(s) && s.unicodeScalars.first != "'")
         case .number(let d): return XLSXCell(.number(d))
         case .date(let c): return XLSXCell(c.secondOfDay == 0 ? .date(c) : .dateTime(c))
         case .bool(let b): return XLSXCell(.bool(b))

@@ -138,7 +138,7 @@ public enum DepartmentRender {
             var sheet = XLSXSheet(name: String(s.title.drop { $0 != "、" && $0 != " " }.dropFirst().prefix(28)), columns: s.headers.map { XLSXColumn($0) },
                                   // (Counts as numbers, which Excel sums and sorts, as the weekly report's: all text before, helper-194.)
                                   rows: s.rows.map { $0.map { ReportRender.isCount($0.text) ? XLSXCell(.number(Double($0.text)!), fill: $0.fill)
-                                                                 : XLSXCell(.text(FormulaGuard.neutralise(ReportText.visible($0.text))), fill: $0.fill) } })
+                                                                 : XLSXCell.guardedText(ReportText.visible($0.text), fill: $0.fill) } })
             sheet.cutMarker = ReportText.cutMarker(zh: zh)
             return sheet
         }

@@ -248,18 +248,18 @@ public enum ReportRender {
             rows.append([XLSXCell(.text(section.title), bold: true)])
             if section.rows.isEmpty {
                 rows.append([.text(section.empty)])
-                if let note = section.note { rows.append([.text(FormulaGuard.neutralise(ReportText.visible(note)))]) }  // (corrections of earlier weeks)
+                if let note = section.note { rows.append([.guardedText(ReportText.visible(note))]) }  // (corrections of earlier weeks)
             } else {
                 rows.append(section.headers.map { XLSXCell(.text($0), fill: "D9E1F2", bold: true) })
                 // A count (跟进次数 9) as a number, which Excel sums (it was text: helper-127).
                 for row in section.rows {
                     rows.append(row.map {
                         Self.isCount($0.text) ? XLSXCell(.number(Double($0.text)!), fill: $0.fill)
-                            : XLSXCell(.text(FormulaGuard.neutralise(ReportText.visible($0.text))), fill: $0.fill)
+                            : XLSXCell.guardedText(ReportText.visible($0.text), fill: $0.fill)
                     })
                 }
                 widest = max(widest, section.headers.count)
-                if let note = section.note { rows.append([.text(FormulaGuard.neutralise(ReportText.visible(note)))]) }
+                if let note = section.note { rows.append([.guardedText(ReportText.visible(note))]) }
             }
             rows.append([])
         }
@@ -283,7 +283,7 @@ public enum ReportRender {
         }
         sheets.append(XLSXSheet(
             name: zh ? "变更明细" : "Changes", columns: changeHeaders(zh: zh).map { XLSXColumn($0) },
-            rows: r.changes.map { c in changeCells(c, calendar).map { XLSXCell(.text(FormulaGuard.neutralise(ReportText.visible($0)))) } }))
+            rows: r.changes.map { c in changeCells(c, calendar).map { XLSXCell.guardedText(ReportText.visible($0)) } }))
         sheets.append(XLSXSheet(
             name: zh ? "图例" : "Legend", columns: [XLSXColumn(zh ? "颜色" : "Colour", width: 10), XLSXColumn(zh ? "含义" : "Meaning", width: 70)],
             rows: ReportSection.legend(zh: zh).map { [XLSXCell(.empty, fill: $0.fill), .text($0.text)] }, freezeHeader: false, autoFilter: false))

@@ -106,7 +106,7 @@ enum SheetWriter {
                 case .money(let amount, let currency):
                     if !amount.isNaN { format = styles.numberFormat(StyleTable.moneyFormat(currency)) }
                 }
-                cellStyles[k] = Int32(try styles.style(numberFormat: format, fill: row[c].fill, bold: row[c].bold))
+                cellStyles[k] = Int32(try styles.style(numberFormat: format, fill: row[c].fill, bold: row[c].bold, quotePrefix: row[c].quotePrefix))
                 if let shared {
                     guard shared < Int(Int32.max) else { throw XLSXErrors.sheetTooLarge(sheet.name) }
                     cellStrings[k] = Int32(shared)

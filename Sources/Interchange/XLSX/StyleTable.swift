@@ -7,6 +7,7 @@ struct StyleTable {
         var numberFormat: Int
         var fill: Int
         var bold: Bool
+        var quotePrefix = false
     }
 
     static let dateFormat = "yyyy-mm-dd"
@@ -37,9 +38,9 @@ struct StyleTable {
     }
 
     /// The `cellXfs` index of a style; `fill` is validated ARGB or RGB hex.
-    mutating func style(numberFormat: Int, fill: String?, bold: Bool) throws -> Int {
-        // Most cells: no format, fill or bold, the default style 0.
-        if numberFormat == 0 && fill == nil && !bold { return 0 }
+    mutating func style(numberFormat: Int, fill: String?, bold: Bool, quotePrefix: Bool = false) throws -> Int {
+        // Most cells: no format, fill, bold or quote prefix, the default style 0.
+        if numberFormat == 0 && fill == nil && !bold && !quotePrefix { return 0 }
         var index = 0
         if let fill {
             if let known = fillIndex[fill] {
@@ -53,7 +54,7 @@ struct StyleTable {
                 fillIndex[fill] = index
             }
         }
-        let key = Key(numberFormat: numberFormat, fill: index, bold: bold)
+        let key = Key(numberFormat: numberFormat, fill: index, bold: bold, quotePrefix: quotePrefix)
         if let i = keyIndex[key] { return i }
         keyIndex[key] = keys.count
         keys.append(key)
@@ -95,6 +96,7 @@ struct StyleTable {
             if key.numberFormat != 0 { x.raw(#" applyNumberFormat="1""#) }
             if key.bold { x.raw(#" applyFont="1""#) }
             if key.fill != 0 { x.raw(#" applyFill="1""#) }
+            if key.quotePrefix { x.raw(#" quotePrefix="1""#) }
             x.raw("/>")
         }
         x.raw("</cellXfs>")

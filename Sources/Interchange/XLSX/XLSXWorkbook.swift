@@ -92,13 +92,28 @@ public struct XLSXCell: Sendable, Equatable {
     /// A solid background colour as ARGB hex ("FFFFF2CC") or RGB ("FFF2CC").
     public var fill: String?
     public var bold: Bool
+    /// Excel's quote prefix (`quotePrefix="1"`): the text is shown as written and stays text
+    /// when the cell is edited, as if typed after an apostrophe.
+    public var quotePrefix: Bool
 
-    public init(_ value: Value, fill: String? = nil, bold: Bool = false) {
+    public init(_ value: Value, fill: String? = nil, bold: Bool = false, quotePrefix: Bool = false) {
         self.value = value
         self.fill = fill
         self.bold = bold
+        self.quotePrefix = quotePrefix
     }
 
     public static func text(_ s: String) -> XLSXCell { XLSXCell(.text(s)) }
+
+    /// Text that would read as a formula once edited in Excel (= + - @ TAB or CR first): written
+    /// as it is, with the quote prefix, so that it shows without the apostrophe the CSV needs
+    /// (the workbook showed '+86 138…: helper-201 6) and is never made a formula. Text whose
+    /// apostrophes come before such a character gets one more, as in CSV, so that an import,
+    /// which takes one off (`FormulaGuard.restore`), gives back what was written.
+    public static func guardedText(_ s: String, fill: String? = nil, bold: Bool = false) -> XLSXCell {
+        guard FormulaGuard.needsGuard(s) else { return XLSXCell(.text(s), fill: fill, bold: bold) }
+        if s.unicodeScalars.first == "'" { return XLSXCell(.text(FormulaGuard.neutralise(s)), fill: fill, bold: bold) }
+        return XLSXCell(.text(s), fill: fill, bold: bold, quotePrefix: true)
+    }
     public static let empty = XLSXCell(.empty)
 }
