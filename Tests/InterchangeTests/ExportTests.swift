@@ -165,6 +165,32 @@ final class ExportTests: XCTestCase {
     }
     func testARoundTripThroughJSONReproducesEveryRecord() throws { try roundTrip(.json) }
 
+    /// helper-201 2: a project the import adds at a later stage entered it when the file's 进入阶段
+    /// says (every project entered its stage at the import); the column is said to be read so.
+    func testAProjectAddedAtALaterStageKeepsWhenItEnteredIt() throws {
+        let f = try populated()
+        let entered: Int64 = try {
+            let a = try f.open()
+            try a.addProject(customer: "上海浦东发展银行", name: "数据中心扩容", now: testNow - 40 * 86_400)
+            let p = try a.setStage("数据中心扩容", to: "2", reason: nil, at: testNow - 30 * 86_400, now: testNow - 30 * 86_400 + 600)
+            return try XCTUnwrap(p["stageSince"]?.int)
+        }()
+        for format in [Exporter.Format.xlsx, .json, .csv] {
+            let g = try ImportFixture(owner: "李雷")
+            if format == .csv {
+                try g.importing(try Exporter.write(try f.open(), options: Exporter.Options(kinds: [.customers, .contacts], format: .xlsx, now: testNow)).data, name: "c.xlsx")
+            }
+            let output = try Exporter.write(try f.open(), options: Exporter.Options(kinds: format == .csv ? [.projects] : ImportKind.order, format: format, now: testNow))
+            let p = try g.importing(output.data, name: "export.\(format.rawValue)")
+            XCTAssertTrue(p.problems.isEmpty, "\(format): \(p.problems.map(\.reasonZH))")
+            XCTAssertTrue(p.unused.contains { $0.stageSinceOnly }, "\(format): \(p.unused)")
+            XCTAssertFalse(p.unused.contains { $0.computed && !$0.stageSinceOnly && ["进入阶段", "stageSince"].contains($0.header) }, "\(format): not said to be ignored")
+            let copy = try XCTUnwrap(try g.open().state.all(.project).first { $0["name"]?.text == "数据中心扩容" })
+            XCTAssertEqual(copy["stage"]?.text, SalesStage.projectInitiation.rawValue, "\(format)")
+            XCTAssertEqual(copy["stageSince"]?.int, entered, "\(format): when it entered its stage")
+        }
+    }
+
     /// A complaint withdrawn by the customer, and one found unfounded, come back so through
     /// every format (they came back open, to be routed and resolved: black-box finding). A
     /// complaint row without its record id (a CSV) whose 被投诉人/部门, 处理时间 or 投诉人 differ

@@ -639,7 +639,9 @@ extension Importer.ChangeSetBuilder {
             fileFields[ref] = FileRecord(r.line, fields, table: tables[r.mapped].table.name)
             fileStages[ref] = .infoDevelopment
             if let stage, SalesStage.read(stage.trimmedWhitespace) != .infoDevelopment {
-                _ = add(.setStage(ref, stage: stage, reason: "根据导入文件“\(source.fileName)”设定（新建项目）"), row: i)
+                // (When the file says it entered the stage, then: an export's 进入阶段; they all
+                // entered theirs at the import: helper-201 2.)
+                _ = add(.setStage(ref, stage: stage, reason: "根据导入文件“\(source.fileName)”设定（新建项目）", at: r.instants["stageSince"]), row: i)
                 if let wanted = SalesStage.read(stage.trimmedWhitespace) { fileStages[ref] = wanted }
             }
             b.status[i] = .new

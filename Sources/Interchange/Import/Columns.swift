@@ -63,6 +63,10 @@ public enum ColumnTarget: Hashable, Sendable {
     /// complaint withdrawn by the customer from one found unfounded, both of which give the
     /// time in 撤诉/不成立时间 (a withdrawn complaint came back open: black-box finding).
     case complaintStatus
+    /// A project's 进入阶段 (computed too): read only for a project the import adds at a later
+    /// stage, as when it entered that stage (an export's projects all entered theirs at the
+    /// import: helper-201 2).
+    case stageSince
     /// For contacts: the person was removed in the archive the file was exported from (已移除,
     /// what an export writes for a removed person its records name: INTERCHANGE.md §6.1).
     case removedMark
@@ -253,6 +257,7 @@ public enum Columns {
             for (key, names) in synonyms[kind]! { for n in names { add(n, .field(key)) } }
             for spec in Schema.fields(kind.entity) {
                 let target: ColumnTarget = kind == .complaints && spec.key == "status" ? .complaintStatus
+                    : kind == .projects && spec.key == "stageSince" ? .stageSince
                     : computed[kind]!.contains(spec.key) ? .computed : .field(spec.key)
                 for n in [spec.key, spec.en, spec.zh] { add(n, target) }
             }

@@ -191,6 +191,8 @@ public struct ImportPreview {
         /// A complaint's status column: read only for a withdrawal (已撤诉, 投诉不成立); the
         /// other statuses follow from the steps' times.
         public var statusOnly = false
+        /// A project's 进入阶段: read only for the projects the file adds (`ColumnTarget.stageSince`).
+        public var stageSinceOnly = false
     }
 
     /// How a date column's first value was read ("2026/3/5 → 2026-03-05").

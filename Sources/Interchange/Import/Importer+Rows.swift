@@ -323,6 +323,12 @@ extension Importer {
                         problem("\(error)", "\(error)")
                     }
                 case .computed, .skipped: break
+                case .stageSince:
+                    // (Read for a project the file adds; a value that is no time is left, as
+                    // the column was before: a computed one.)
+                    if let at = try? CellReading.instant(cell, now: options.now, dayOrder: options.dayOrder, startOfDay: options.startOfDay), at <= options.now {
+                        row.instants["stageSince"] = at
+                    }
                 case .removedMark:
                     // 是 (an export's flag), true, 1, 已移除; empty, 否, false, 0: a live person.
                     let text = Self.plain(cell).trimmedWhitespace
