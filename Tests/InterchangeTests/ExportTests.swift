@@ -165,6 +165,53 @@ final class ExportTests: XCTestCase {
     }
     func testARoundTripThroughJSONReproducesEveryRecord() throws { try roundTrip(.json) }
 
+    /// helper-201 4: the complaints an import adds keep their numbers (the customer was given
+    /// them; they were numbered again), unless another complaint of the archive has one, which is
+    /// said; undone and imported again, they get them back; later complaints number on.
+    func testImportedComplaintsKeepTheirNumbersUnlessTaken() throws {
+        let f = try populated()
+        do {
+            let a = try f.open()
+            let t = testNow - 5 * 86_400
+            try a.fileComplaint(customer: "上海浦东发展银行", about: "销售部", description: "报价有误", receivedAt: t - 86_400, now: t)
+            try a.fileComplaint(customer: "𠮷野家餐饮有限公司", about: "物流", description: "送货晚了", receivedAt: t - 86_400, now: t)
+        }
+        let numbers = { (a: CustomerArchive) in Dictionary(uniqueKeysWithValues: a.state.all(.complaint).map { ($0["description"]?.text ?? "", $0["number"]?.text ?? "") }) }
+        let original = numbers(try f.open())
+        XCTAssertEqual(Set(original.values), ["TS-2026-0001", "TS-2026-0002", "TS-2026-0003"])
+        let export = try Exporter.write(try f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)).data
+        // A successor whose own archive numbered a complaint TS-2026-0001 already.
+        let g = try ImportFixture(owner: "李雷")
+        try g.open().addCustomer(name: "甲有限公司", now: testNow - 9 * 86_400)
+        try g.open().fileComplaint(customer: "甲有限公司", about: "客服", description: "电话没人接", receivedAt: testNow - 9 * 86_400, now: testNow - 9 * 86_400)
+        let p = try g.importing(export, name: "handover.xlsx")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems.map(\.reasonZH))")
+        XCTAssertTrue(p.unused.contains { $0.numberOnly }, "\(p.unused)")
+        let taken = try XCTUnwrap(original.first { $0.value == "TS-2026-0001" }?.key)
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("编号 TS-2026-0001 已用于本档案中的另一条投诉，本投诉导入后将按年份另编新号") }, "\(p.warnings.map(\.reasonZH))")
+        var copy = numbers(try g.open())
+        XCTAssertEqual(copy["电话没人接"], "TS-2026-0001")
+        for (text, number) in original where text != taken { XCTAssertEqual(copy[text], number, text) }
+        XCTAssertEqual(copy[taken], "TS-2026-0004", "the next after the numbers kept")
+        // Undone and imported again: the same numbers (they were 0005…0007).
+        let batch = try XCTUnwrap(try g.open().vault.header.recordCount) - 1
+        _ = try g.open().undo(batch: batch, now: testNow)
+        XCTAssertEqual(try g.open().state.all(.complaint).count, 1)
+        _ = try g.importing(export, name: "handover.xlsx")
+        copy = numbers(try g.open())
+        for (text, number) in original where text != taken { XCTAssertEqual(copy[text], number, "again: \(text)") }
+        XCTAssertEqual(copy[taken], "TS-2026-0004", "again")
+        let later = try g.open().fileComplaint(customer: "甲有限公司", about: "客服", description: "回访电话太多", receivedAt: testNow - 3_600, now: testNow)
+        XCTAssertEqual(later["number"]?.text, "TS-2026-0005")
+        // A number written otherwise (a sheet's own 001) is not kept; two rows of one number keep it once.
+        let h = try ImportFixture(owner: "王芳")
+        try h.importing(Data("客户名称\n甲有限公司\n".utf8), name: "c.csv")
+        let rows = "客户,受理时间,被投诉人/部门,投诉内容,编号\n甲有限公司,2026-11-02 10:00,客服,甲,001\n甲有限公司,2026-11-03 10:00,客服,乙,ts-2026-0007\n甲有限公司,2026-11-04 10:00,客服,丙,TS-2026-0007\n"
+        let q = try h.importing(Data(rows.utf8), name: "投诉.csv")
+        XCTAssertEqual(numbers(try h.open()), ["甲": "TS-2026-0001", "乙": "TS-2026-0007", "丙": "TS-2026-0008"])
+        XCTAssertTrue(q.warnings.contains { $0.line == 4 && $0.reasonZH.hasPrefix("编号 TS-2026-0007 已用于本文件中的另一条投诉") }, "\(q.warnings.map(\.reasonZH))")
+    }
+
     /// helper-201 2: a project the import adds at a later stage entered it when the file's 进入阶段
     /// says (every project entered its stage at the import); the column is said to be read so.
     func testAProjectAddedAtALaterStageKeepsWhenItEnteredIt() throws {

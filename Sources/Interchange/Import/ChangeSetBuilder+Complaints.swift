@@ -398,8 +398,23 @@ extension Importer.ChangeSetBuilder {
         if refusesStepGap(i, r, routed: (r.instants["managerNotifiedAt"] != nil, r.instants["directorNotifiedAt"] != nil), resolved: false) { return }
         logKeys[key] = i
         complaintRowOfKey[key] = i
+        // The number the file gives it, when free (the customer was given it; they were all
+        // numbered again: helper-201 4); said when another complaint has it.
+        var number: String?
+        if let given = r.refs["number"], let parts = ChangeDraft.complaintNumberParts(given) {
+            if archiveComplaintNumbers == nil { archiveComplaintNumbers = ComplaintNumbers(archive.state) }
+            if !fileComplaintNumbers.contains(parts.number), archiveComplaintNumbers?.free(parts.number, receivedAt: received, description: description) == true {
+                number = parts.number
+                fileComplaintNumbers.insert(parts.number)
+            } else {
+                updateWarnings.append(ImportProblem(
+                    table: tables[r.mapped].table.name, line: r.line, column: header(r, "number"), value: given,
+                    reason: "another complaint \(fileComplaintNumbers.contains(parts.number) ? "of this file" : "of this archive") has the number \(parts.number): this one gets the next number of its year; if the customer was given \(parts.number), say so when you follow it up",
+                    reasonZH: "编号 \(parts.number) 已用于\(fileComplaintNumbers.contains(parts.number) ? "本文件中的另一条投诉" : "本档案中的另一条投诉")，本投诉导入后将按年份另编新号。如已把原编号告知客户，跟进时请向客户说明"))
+            }
+        }
         let n = add(.fileComplaint(customer: customer, about: r.field("subject") ?? "", description: description, channel: r.field("channel"),
-                                   complainant: complainant, receivedAt: received), row: i)
+                                   complainant: complainant, receivedAt: received, number: number), row: i)
         let ref = "@\(n)"
         let manager = r.instants["managerNotifiedAt"]
         let director = r.instants["directorNotifiedAt"]

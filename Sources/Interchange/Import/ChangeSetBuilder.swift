@@ -59,6 +59,10 @@ extension Importer {
         /// complaint a row updates.
         var complaintRowOfKey: [LogKey: Int] = [:]
         var complaintUpdateRow: [UInt64: Int] = [:]
+        /// The complaint numbers (编号) that rows of the file new to the archive keep.
+        var fileComplaintNumbers = Set<String>()
+        /// The archive's complaint numbers, read once when a row gives one.
+        var archiveComplaintNumbers: ComplaintNumbers?
         var sourceIDs: [String: String] = [:]
         /// The customer, contact and project rows of the file by their record id (记录号), when
         /// the ids are the file's own (not this archive's, `ownIDs`): a reference to one whose

@@ -67,6 +67,10 @@ public enum ColumnTarget: Hashable, Sendable {
     /// stage, as when it entered that stage (an export's projects all entered theirs at the
     /// import: helper-201 2).
     case stageSince
+    /// A complaint's 编号 (computed too): kept for a complaint the import adds when it is one as
+    /// this archive numbers them and no other complaint has it (the customer was given it: an
+    /// import renumbered them: helper-201 4).
+    case complaintNumber
     /// For contacts: the person was removed in the archive the file was exported from (已移除,
     /// what an export writes for a removed person its records name: INTERCHANGE.md §6.1).
     case removedMark
@@ -258,6 +262,7 @@ public enum Columns {
             for spec in Schema.fields(kind.entity) {
                 let target: ColumnTarget = kind == .complaints && spec.key == "status" ? .complaintStatus
                     : kind == .projects && spec.key == "stageSince" ? .stageSince
+                    : kind == .complaints && spec.key == "number" ? .complaintNumber
                     : computed[kind]!.contains(spec.key) ? .computed : .field(spec.key)
                 for n in [spec.key, spec.en, spec.zh] { add(n, target) }
             }

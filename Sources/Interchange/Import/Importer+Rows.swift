@@ -323,6 +323,9 @@ extension Importer {
                         problem("\(error)", "\(error)")
                     }
                 case .computed, .skipped: break
+                case .complaintNumber:
+                    let text = Self.plain(cell).trimmedWhitespace
+                    if !text.isEmpty { row.refs["number"] = text }
                 case .stageSince:
                     // (Read for a project the file adds; a value that is no time is left, as
                     // the column was before: a computed one.)

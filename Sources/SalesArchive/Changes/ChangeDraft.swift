@@ -30,6 +30,13 @@ public final class ChangeDraft {
     /// every complaint again while no other has come (an import of 8,000 complaints took 7 s,
     /// each scanning all those before it: helper-143).
     var complaintNumbers: [Int: (highest: Int, complaints: Int)] = [:]
+    /// Every complaint number's holders, and the complaints (removed ones included) the state
+    /// held when they were read (`ComplaintNumbers`): a number a file gives is checked without a
+    /// scan per complaint.
+    var complaintHolders: (complaints: Int, numbers: ComplaintNumbers)?
+    /// The numbers the change set's complaints are given (`ChangeOperation.fileComplaint`'s
+    /// `number`): no complaint numbered by the next free number takes one of them.
+    var reservedComplaintNumbers: Set<String> = []
     /// The number of the operation being planned (from 1).
     var operationNumber = 0
     /// Set by `CustomerArchive.plan` for an import's set: a record's edit staged when the last
@@ -174,6 +181,17 @@ public final class ChangeDraft {
             }
         }
         for (kind, n) in creates where !(logEntriesOnly && kind == .activity) { state.reserve(kind, n) }  // (not stored then)
+    }
+
+    /// The numbers `operations` give their complaints (an import's, from its file).
+    func reserveComplaintNumbers(_ operations: [ChangeOperation]) {
+        for op in operations {
+            switch op {
+            case let .fileComplaint(_, _, _, _, _, _, number):
+                if let parts = Self.complaintNumberParts(number) { reservedComplaintNumbers.insert(parts.number) }
+            default: break
+            }
+        }
     }
 
     /// Loads the contact log into the archive (the draft's base) when an operation needs it,

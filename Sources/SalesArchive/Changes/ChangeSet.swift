@@ -22,7 +22,8 @@ public enum ChangeOperation: Sendable {
     /// `at`: when the project entered the stage, when earlier than the change (a move made on
     /// Friday typed in on Monday); the change's time otherwise.
     case setStage(String, stage: String, reason: String?, at: Int64? = nil)
-    case fileComplaint(customer: String, about: String, description: String, channel: String?, complainant: String?, receivedAt: Int64)
+    /// `number`: the number a file gives it (`keptComplaintNumber`), nil for the next one.
+    case fileComplaint(customer: String, about: String, description: String, channel: String?, complainant: String?, receivedAt: Int64, number: String? = nil)
     case routeComplaint(String, manager: Bool, director: Bool, at: Int64?)
     case resolveComplaint(String, coordinator: String, resolution: String, at: Int64?)
     case surveyComplaint(String, satisfaction: String, comment: String?, by: String?, at: Int64?)
@@ -145,9 +146,9 @@ extension ChangeDraft {
                                    nextStep: l.nextStep, nextDate: l.nextDate, location: l.location, now: now)
         case let .addProject(customer, name, fields): return try addProject(customer: customer, name: name, fields: fields, now: now)
         case let .setStage(query, stage, reason, at): return try setStage(query, to: stage, reason: reason, at: at, now: now)
-        case let .fileComplaint(customer, about, description, channel, complainant, receivedAt):
+        case let .fileComplaint(customer, about, description, channel, complainant, receivedAt, number):
             return try fileComplaint(customer: customer, about: about, description: description, channel: channel, complainant: complainant,
-                                     receivedAt: receivedAt, now: now)
+                                     receivedAt: receivedAt, number: number, now: now)
         case let .routeComplaint(query, manager, director, at): return try routeComplaint(query, manager: manager, director: director, at: at, now: now)
         case let .resolveComplaint(query, coordinator, resolution, at):
             return try resolveComplaint(query, coordinator: coordinator, resolution: resolution, at: at, now: now)
@@ -174,6 +175,7 @@ extension CustomerArchive {
         draft.logEntriesOnly = !keepingResults && set.operations.count >= 1_000
             && set.operations.allSatisfy { if case .logActivity = $0 { return true } else { return false } }
         draft.reserve(set.operations)
+        draft.reserveComplaintNumbers(set.operations)
         draft.suggestsNames = set.origin == .cli && set.operations.count <= 10
         draft.readsDatesWithoutYear = set.origin == .cli
         draft.netsEdits = set.origin == .importFile

@@ -34,7 +34,7 @@ extension ChangeDraft {
     @discardableResult
     func fileComplaint(
         customer: String, about subject: String, description: String, channel: String? = nil, complainant: String? = nil,
-        receivedAt: Int64, now: Int64
+        receivedAt: Int64, number given: String? = nil, now: Int64
     ) throws -> Entity {
         let c = try resolve(.customer, customer)
         let about = subject.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -59,8 +59,17 @@ extension ChangeDraft {
             }
             return p
         }
-        let year = DateParser.civil(DateParser.localDay(receivedAt)).year
         let complaints = state.countIncludingRemoved(.complaint)
+        // The number a file gives, when it is free (an export's: the customer was given it); or
+        // the number of this very complaint removed (an import undone and made again); else the
+        // next of its year that no complaint of the set is given.
+        if complaintHolders?.complaints != complaints { complaintHolders = (complaints, ComplaintNumbers(state)) }
+        let holders = complaintHolders!.numbers  // (set just above)
+        let kept = Self.complaintNumberParts(given).flatMap { holders.free($0.number, receivedAt: receivedAt, description: text) ? $0 : nil }
+            ?? holders.removedNumber(receivedAt: receivedAt, description: text).flatMap { n in
+                reservedComplaintNumbers.contains(n) ? nil : Self.complaintNumberParts(n).flatMap { holders.free($0.number, receivedAt: receivedAt, description: text) ? $0 : nil }
+            }
+        let year = kept?.year ?? DateParser.civil(DateParser.localDay(receivedAt)).year
         var highest = 0
         if let known = complaintNumbers[year], known.complaints == complaints {
             highest = known.highest
@@ -70,7 +79,10 @@ extension ChangeDraft {
                 if let n = e["number"]?.text, n.hasPrefix(prefix), let k = Int(n.dropFirst(8)) { highest = max(highest, k) }
             }
         }
-        let number = String(format: "TS-%04d-%04d", year, highest + 1)
+        var next = highest + 1
+        while kept == nil, reservedComplaintNumbers.contains(String(format: "TS-%04d-%04d", year, next)) { next += 1 }
+        let number = kept?.number ?? String(format: "TS-%04d-%04d", year, next)
+        let serial = kept.map { max(highest, $0.serial) } ?? next
         let id = newID()
         var changes = [
             FieldChange(field: Schema.number(.complaint, "customer"), old: nil, new: .ref(c.id)),
@@ -83,9 +95,25 @@ extension ChangeDraft {
         if let channel, !channel.isEmpty { changes.append(FieldChange(field: Schema.number(.complaint, "channel"), old: nil, new: .text(Self.channelText(channel)))) }
         if let person { changes.append(FieldChange(field: Schema.number(.complaint, "complainant"), old: nil, new: .ref(person.id))) }
         try commit([ChangeEvent(.create, .complaint, id, changes)], now: now)
-        complaintNumbers[year] = (highest + 1, complaints + 1)
+        complaintNumbers[year] = (serial, complaints + 1)
+        complaintHolders?.numbers.add(number, removed: false, customer: c.id, receivedAt: receivedAt, description: text)
+        complaintHolders?.complaints = complaints + 1
         return state.entity(.complaint, id)!
     }
+
+    /// A complaint number as this archive writes them, `TS-2025-0001` (full width, lower case and
+    /// spaces around it aside), with its year and serial; nil for anything else.
+    package static func complaintNumberParts(_ text: String?) -> (number: String, year: Int, serial: Int)? {
+        guard let text else { return nil }
+        let s = String(String.UnicodeScalarView(text.unicodeScalars.map(\.asciiForm))).trimmingCharacters(in: .whitespaces).uppercased()
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "TS", parts[1].count == 4, parts[2].count >= 4, parts[2].count <= 6,
+              parts[1].allSatisfy(\.isASCII), parts[2].allSatisfy(\.isASCII),
+              let year = Int(parts[1]), let serial = Int(parts[2]), year >= 1900, serial >= 1 else { return nil }
+        return (s, year, serial)
+    }
+
+
 
     /// Records that the sales manager and/or the sales director were told; when both were, the
     /// complaint is routed.
@@ -265,4 +293,39 @@ extension ChangeDraft {
         "directorNotifiedAt": ("sales director notified", "通报销售总监的时间"), "resolvedAt": ("resolved", "该投诉的处理时间"),
         "surveyedAt": ("surveyed", "回访时间"), "withdrawnAt": ("withdrawn", "撤诉/不成立时间"),
     ]
+}
+
+/// The complaint numbers of an archive, with what each complaint that has one is (whether
+/// removed, its customer, when received, its text): whether a number may be given (`free`), and
+/// the number a removed complaint had (`removedNumber`), without a scan per complaint.
+package struct ComplaintNumbers {
+    struct Holder { let removed: Bool; let customer: UInt64?; let receivedAt: Int64?; let description: String? }
+    private var byNumber: [String: [Holder]] = [:]
+    private var removedByKey: [String: String] = [:]
+
+    package init(_ state: ArchiveState) {
+        state.eachIncludingRemoved(.complaint) { e in
+            guard let n = e["number"]?.text else { return }
+            add(n, removed: e.removed, customer: e["customer"]?.ref, receivedAt: e["receivedAt"]?.int, description: e["description"]?.text)
+        }
+    }
+
+    mutating func add(_ number: String, removed: Bool, customer: UInt64?, receivedAt: Int64?, description: String?) {
+        byNumber[number, default: []].append(Holder(removed: removed, customer: customer, receivedAt: receivedAt, description: description))
+        if removed, let receivedAt, let description { removedByKey["\(receivedAt)|\(description)"] = number }
+    }
+
+    /// Whether `number` may be given to a complaint received at `receivedAt` with `description`:
+    /// no complaint has it, or only removed ones received then with that text (the same
+    /// complaint, its import undone and made again: it was renumbered: helper-201 4). A number
+    /// once given to another complaint is never given again.
+    package func free(_ number: String, receivedAt: Int64, description: String) -> Bool {
+        (byNumber[number] ?? []).allSatisfy { $0.removed && $0.receivedAt == receivedAt && $0.description == description }
+    }
+
+    /// The number of a removed complaint received then with that text (its customer may be
+    /// another record of the same company: an undone import removed its customers too).
+    func removedNumber(receivedAt: Int64, description: String) -> String? {
+        removedByKey["\(receivedAt)|\(description)"]
+    }
 }

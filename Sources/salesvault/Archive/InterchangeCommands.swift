@@ -510,7 +510,7 @@ enum ImportReport {
             if unmapped.count > 30 { Terminal.print(z ? "  ……另有 \(unmapped.count - 30) 列" : "  … and \(unmapped.count - 30) more") }
         }
         var seen = Set<String>()
-        let computed = p.unused.filter { $0.computed && !$0.statusOnly && !$0.stageSinceOnly && seen.insert($0.header).inserted }
+        let computed = p.unused.filter { $0.computed && !$0.statusOnly && !$0.stageSinceOnly && !$0.numberOnly && seen.insert($0.header).inserted }
         if !computed.isEmpty {
             Terminal.print(z ? "下列\(json ? "字段" : "各列")由系统自动生成，导入时将忽略：" + computed.map { "“\($0.header)”" }.joined(separator: "、")
                              : "Computed by SalesVault, ignored: " + computed.map { json ? Self.jsonName($0.header, table: $0.table) : $0.header }.joined(separator: ", "))
@@ -519,6 +519,11 @@ enum ImportReport {
         for c in p.unused where c.statusOnly && seen.insert(c.header).inserted {
             Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")只识别“已撤诉”和“投诉不成立”两种；其他状态由系统根据受理、通报、处理、回访时间自动判定。"
                              : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)) is read only for 已撤诉 (withdrawn) and 投诉不成立 (unfounded); the other statuses follow from the times of the steps (受理, 通报, 处理, 回访).")
+        }
+        // (A complaint's 编号 was listed as ignored, and every complaint numbered again: helper-201 4.)
+        for c in p.unused where c.numberOnly && seen.insert(c.header).inserted {
+            Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")：文件新增的投诉沿用其中形如 TS-2025-0001 的编号（本档案中已有该编号时另编新号）；其他写法的编号不导入，由系统编号。"
+                             : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)): the complaints the file adds keep numbers written as TS-2025-0001 (one another complaint of this archive has gets the next number); numbers written otherwise are not imported, and SalesVault numbers those complaints.")
         }
         // (A project's 进入阶段 was listed as ignored: it dates a new project's stage: helper-201 2.)
         for c in p.unused where c.stageSinceOnly && seen.insert(c.header).inserted {
