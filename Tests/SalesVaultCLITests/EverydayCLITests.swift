@@ -497,6 +497,11 @@ extension EverydayCLITests {
         XCTAssertTrue(helpEN.stdout.contains("USAGE: salesvault log add"), helpEN.stdout)
         let helpNear = try runTool(["help", "log", "ad", "--lang", "zh"])
         XCTAssertTrue(helpNear.status == 64 && helpNear.stderr.contains("salesvault log 下没有“ad”这个命令") && helpNear.stderr.contains("您是不是要输入：salesvault help log add"), helpNear.stderr)
+        // A contact's type after log is an entry to add (it suggested log list: helper-201 8).
+        let visit = try runTool(["help", "log", "visit", "--lang", "zh"])
+        XCTAssertTrue(visit.status == 64 && visit.stderr.contains("您是不是要输入：salesvault log add 客户名称 visit \"跟进内容\""), visit.stderr)
+        let call = try runTool(["log", "电话", "华为", "--lang", "en"])
+        XCTAssertTrue(call.status == 64 && call.stderr.contains("Did you mean: salesvault log add CUSTOMER call \"SUMMARY\""), call.stderr)
         let swapped = try sv(["customer", "lsit", "--lang", "en"], day: 0, expect: 64)
         XCTAssertTrue(swapped.stderr.contains("Unknown command 'lsit'") && swapped.stderr.contains("Did you mean: salesvault customer list"), swapped.stderr)
         // An option before the command is said to go after it, with the line as it should be;

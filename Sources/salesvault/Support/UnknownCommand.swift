@@ -48,7 +48,12 @@ enum UnknownCommand {
             let said = shownWord(word)
             // The line with the nearest command in place of the word, up to the first option.
             let tail = arguments[(index + 1)...].prefix { !$0.hasPrefix("-") }.map(shownWord)
-            let suggestion = near.map { (path.prefix(program.isEmpty ? 0 : 1) + (asked ? ["help"] : []) + path.dropFirst(program.isEmpty ? 0 : 1) + [$0] + tail).joined(separator: " ") }
+            var suggestion = near.map { (path.prefix(program.isEmpty ? 0 : 1) + (asked ? ["help"] : []) + path.dropFirst(program.isEmpty ? 0 : 1) + [$0] + tail).joined(separator: " ") }
+            // A contact's type after log (log visit, log 拜访): an entry to add, not a command
+            // near it (it suggested log list: helper-201 8).
+            if path.last == "log", let type = ActivityType.parse(word) {
+                suggestion = (path + ["add", zh ? "客户名称" : "CUSTOMER", type.rawValue, zh ? "\"跟进内容\"" : "\"SUMMARY\""]).joined(separator: " ")
+            }
             let help = path.isEmpty ? "help" : (path + ["--help"]).joined(separator: " ")
             if zh {
                 var lines = ["salesvault: 用法错误：\(path.count > (program.isEmpty ? 0 : 1) ? whereText + " 下" : "")没有“\(said)”这个命令"]
