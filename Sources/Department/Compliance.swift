@@ -232,7 +232,7 @@ public struct ComplianceReport: Codable, Sendable {
                 // stranger's: helper-201 7.)
                 let leftover: String? = name.range(of: #"\.svault\.(rekey|new)-[0-9a-f]{12}\.tmp$"#, options: .regularExpression).flatMap { r in
                     let archive = String(name[..<r.lowerBound]) + ".svault"
-                    return names.contains(archive) ? archive : nil
+                    return names.contains(archive) && ArchiveTemporaries.isTemporaryName(name, of: archive) ? archive : nil
                 }
                 rows.append(Row(archive: prefix + name, problem: leftover.map { "temporary file: left by an interrupted save of \($0) (its owner's next change removes it)" } ?? "foreign: not a .svault file",
                                 nonCompliant: false))

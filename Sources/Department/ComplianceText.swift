@@ -99,7 +99,7 @@ public enum ComplianceText {
     ]
 
     static let problemRules: [(String, String)] = [
-        (#"^temporary file: left by an interrupted save of (.+) \(its owner's next change removes it\)$"#, "临时文件：$1 上次保存中断时留下，档案所属的销售人员下次修改档案时会自动删除，无需处理"),
+        (#"^temporary file: left by an interrupted save of (.+) \(its owner's next change removes it\)$"#, "临时文件：档案 $1 上次保存中断时留下的临时文件，将在该档案所属销售人员下次修改档案时自动删除，无需处理"),
         (#"^weak KDF: scrypt 2\^(\d+) below 2\^(\d+)$"#, "密码保护强度不足：scrypt 2^$1，低于部门要求的 2^$2"),
         (#"^owner mismatch: registered for (.+)$"#, "所有人不符：此文件在部门名册中登记为$1的档案"),
         (#"^duplicate archive id: same as (.+)$"#, "档案编号重复：与 $1 相同（可能是同一档案的两个副本）"),

@@ -82,7 +82,7 @@ public struct RotationPolicy: Sendable, Equatable {
             switch left {
             case 2...: return ("\(left) days left before the password is overdue", "距密码逾期还有 \(left) 天")
             case 1: return ("1 day left before the password is overdue", "距密码逾期还有 1 天")
-            case 0: return ("the password is overdue from today", "密码自今天起逾期")
+            case 0: return ("the password is overdue from today", "密码今天到期，自今天起算作逾期")
             case -1: return ("the password is overdue by 1 day", "密码已逾期 1 天")
             default: return ("the password is overdue by \(-left) days", "密码已逾期 \(-left) 天")
             }

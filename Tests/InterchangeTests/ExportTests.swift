@@ -188,7 +188,7 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems.map(\.reasonZH))")
         XCTAssertTrue(p.unused.contains { $0.numberOnly }, "\(p.unused)")
         let taken = try XCTUnwrap(original.first { $0.value == "TS-2026-0001" }?.key)
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("编号 TS-2026-0001 已用于本档案中的另一条投诉，本投诉导入后将按年份另编新号") }, "\(p.warnings.map(\.reasonZH))")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("编号 TS-2026-0001 已被本档案中的另一条投诉使用，本条投诉导入后将按其受理年份重新编号") }, "\(p.warnings.map(\.reasonZH))")
         var copy = numbers(try g.open())
         XCTAssertEqual(copy["电话没人接"], "TS-2026-0001")
         for (text, number) in original where text != taken { XCTAssertEqual(copy[text], number, text) }
@@ -209,7 +209,7 @@ final class ExportTests: XCTestCase {
         let rows = "客户,受理时间,被投诉人/部门,投诉内容,编号\n甲有限公司,2026-11-02 10:00,客服,甲,001\n甲有限公司,2026-11-03 10:00,客服,乙,ts-2026-0007\n甲有限公司,2026-11-04 10:00,客服,丙,TS-2026-0007\n"
         let q = try h.importing(Data(rows.utf8), name: "投诉.csv")
         XCTAssertEqual(numbers(try h.open()), ["甲": "TS-2026-0001", "乙": "TS-2026-0007", "丙": "TS-2026-0008"])
-        XCTAssertTrue(q.warnings.contains { $0.line == 4 && $0.reasonZH.hasPrefix("编号 TS-2026-0007 已用于本文件中的另一条投诉") }, "\(q.warnings.map(\.reasonZH))")
+        XCTAssertTrue(q.warnings.contains { $0.line == 4 && $0.reasonZH.hasPrefix("编号 TS-2026-0007 已被本文件中的另一条投诉使用") }, "\(q.warnings.map(\.reasonZH))")
     }
 
     /// helper-201 2: a project the import adds at a later stage entered it when the file's 进入阶段
@@ -278,7 +278,7 @@ final class ExportTests: XCTestCase {
         let bare = try ImportFixture(owner: "张伟")
         try bare.importing(Data("客户名称\n上海浦东发展银行\n".utf8), name: "c.csv")
         try bare.importing(Data("客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉/不成立时间\n上海浦东发展银行,2026-11-02 10:00,销售部,报价有误,已撤诉,2026-11-03 10:00\n".utf8), name: "投诉.csv")
-        XCTAssertEqual(Array(try bare.open().withdrawalReasons().values), ["按导入文件“投诉.csv”记为：客户撤回投诉"])
+        XCTAssertEqual(Array(try bare.open().withdrawalReasons().values), ["客户撤回投诉（导入文件“投诉.csv”未注明原因，按此记录）"])
         // The archive's own complaints as a CSV (no record ids: rows matched by customer, time and text).
         let csv = String(decoding: try Exporter.write(try f.open(), options: Exporter.Options(kinds: [.complaints], format: .csv, now: testNow)).data, as: UTF8.self)
         XCTAssertEqual(try f.importing(Data(csv.utf8), name: "投诉.csv", commit: false).counts[.complaints]?.unchanged, 3)
@@ -721,7 +721,7 @@ final class ExportTests: XCTestCase {
         try g.importing(try csv(.customers), name: "customers.csv")
         try g.importing(try csv(.contacts), name: "contacts.csv")
         let log = try g.importing(try csv(.log), name: "log.csv", commit: false)
-        XCTAssertTrue(log.problems.contains { $0.reasonZH.hasPrefix("本文件中没有记录号为 \(second.shortID) 的联系人。") && $0.reasonZH.hasSuffix("请在此处改填联系人姓名。CSV 文件只含一类数据：如本文件是从另一档案导出的（导出时同名的联系人以记录号区分），请改为从该档案导出一个 Excel 工作簿（salesvault export --format xlsx）或 JSON 文件，整体导入") },
+        XCTAssertTrue(log.problems.contains { $0.reasonZH.hasPrefix("本文件中没有记录号为 \(second.shortID) 的联系人。") && $0.reasonZH.hasSuffix("请在此处改填联系人姓名。一个 CSV 文件只能包含一类数据，所指的联系人不在本文件中。如本文件是从另一份档案导出的（导出时同名联系人以记录号区分），请改为从该档案导出 Excel 工作簿（salesvault export --format xlsx）或 JSON 文件（salesvault export --format json），再整份导入") },
                       "\(log.problems.map(\.reasonZH))")
         let h = try ImportFixture(owner: "李雷")
         let whole = try h.importing(try Exporter.write(try f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)).data, name: "export.xlsx")

@@ -187,21 +187,38 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.updated, 2, "熊猫's industry, and 甲's note (a ? typed over text GBK holds)")
         XCTAssertEqual(p.counts[.customers]?.unchanged, 1, "华为: only what GBK lost differs")
-        let said = p.warnings.filter { $0.reasonZH.contains("其中的表情符号、¥ 等字符已变成问号。导入时保留档案中的原文") }
+        let said = p.warnings.filter { $0.reasonZH.contains("文件中的表情符号、¥ 等字符已变成问号。此项导入时保留档案中的原内容") }
         XCTAssertEqual(said.count, 2, "\(p.warnings)")
-        XCTAssertTrue(said.contains { $0.reasonZH.hasPrefix("华为技术有限公司的“备注”在文件中为“客户很满意 ? 预算 ?300万”，档案中为“客户很满意 😀 预算 ¥300万”") }, "\(said)")
+        XCTAssertTrue(said.contains { $0.reasonZH.hasPrefix("华为技术有限公司的“备注”在文件中为“客户很满意 ? 预算 ?300万”，档案中为“客户很满意 😀 预算 ¥300万”。该文件以 GBK 编码保存") }, "\(said)")
         let customers = Dictionary(uniqueKeysWithValues: try f.open().state.all(.customer).map { ($0["name"]?.text ?? "", $0) })
         XCTAssertEqual(customers["华为技术有限公司"]?["note"]?.text, "客户很满意 😀 预算 ¥300万")
         XCTAssertEqual(customers["南京熊猫电子"]?["note"]?.text, "👨\u{200D}👩\u{200D}👧 家族企业")
         XCTAssertEqual(customers["南京熊猫电子"]?["industry"]?.text, "电子制造")
         XCTAssertEqual(customers["甲有限公司"]?["note"]?.text, "普通备注?")
+        // An edit beside what was lost: the edit is made, the lost characters kept (helper-202 1:
+        // 客户很满意 ? 预算 ?500万 was written).
+        let edited = "客户名称,客户等级,行业,备注\r\n华为技术有限公司,A,通信,客户很满意 ? 预算 ?500万\r\n"
+        let q = try f.importing(try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: utf8(edited)), name: "c3.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(q.counts[.customers]?.updated, 1, "\(q.problems)")
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH.hasSuffix("问号处保留档案中的原字符，其余修改照常导入，导入后为“客户很满意 😀 预算 ¥500万”") }, "\(q.warnings.map(\.reasonZH))")
+        XCTAssertEqual(try f.open().state.all(.customer).first { $0["name"]?.text == "华为技术有限公司" }?["note"]?.text, "客户很满意 😀 预算 ¥500万")
+        // A GB18030 file with a character GBK does not have (the tool's own export) was not saved
+        // by Excel in GBK: a ? typed in it over an emoji is the edit (helper-202 2: it was dropped).
+        let typed = "客户名称,客户等级,行业,备注\r\n南京熊猫电子,B,电子制造,? 家族企业 𠮷\r\n"
+        let r = try f.importing(try Tool.run("iconv", ["-f", "UTF-8", "-t", "GB18030"], input: utf8(typed)), name: "c4.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(r.counts[.customers]?.updated, 1, "\(r.problems) \(r.warnings.map(\.reasonZH))")
+        XCTAssertEqual(try f.open().state.all(.customer).first { $0["name"]?.text == "南京熊猫电子" }?["note"]?.text, "? 家族企业 𠮷")
+        XCTAssertTrue(ImportSource.hasFourByteGB18030(try Tool.run("iconv", ["-f", "UTF-8", "-t", "GB18030"], input: utf8("𠮷"))))
+        XCTAssertFalse(ImportSource.hasFourByteGB18030(try Tool.run("iconv", ["-f", "UTF-8", "-t", "GB18030"], input: utf8("中文 abc ￥"))))
         // The check itself: runs of lost characters, a literal ? after one, and what is no copy.
-        XCTAssertTrue(CodePage936.isLossyCopy("a?b??c", of: "a😀b©®c"))
-        XCTAssertTrue(CodePage936.isLossyCopy("??", of: "😀?"))
-        XCTAssertFalse(CodePage936.isLossyCopy("a?b", of: "a😀c"), "another letter changed too")
-        XCTAssertFalse(CodePage936.isLossyCopy("a?", of: "a中"), "中 is in GBK: the ? was typed")
-        XCTAssertFalse(CodePage936.isLossyCopy("a😀", of: "a😀"))
-        XCTAssertFalse(CodePage936.isLossyCopy("ab", of: "a😀b"), "no ? in its place: another change")
+        XCTAssertEqual(CodePage936.restoringLost("a?b??c", from: "a😀b©®c"), "a😀b©®c", "runs, and a ? per UTF-16 unit")
+        XCTAssertEqual(CodePage936.restoringLost("??", from: "😀?"), "😀?", "a ? the archive had, after a lost one")
+        XCTAssertEqual(CodePage936.restoringLost("客户很满意 ? 预算 ?500万", from: "客户很满意 😀 预算 ¥300万"), "客户很满意 😀 预算 ¥500万", "an edit beside (helper-202 1)")
+        XCTAssertEqual(CodePage936.restoringLost("a?b", from: "a😀c"), "a😀b")
+        XCTAssertNil(CodePage936.restoringLost("a?", from: "a中"), "中 is in GBK: the ? was typed")
+        XCTAssertNil(CodePage936.restoringLost("a😀", from: "a😀"))
+        XCTAssertNil(CodePage936.restoringLost("ab", from: "a😀b"), "no ? in its place: another change")
+        XCTAssertEqual(CodePage936.restoringLost("x?", from: "😀"), "x😀", "a letter typed before it")
     }
 
     /// A text that is one customer's code (or credit code) and another customer's exact name

@@ -431,12 +431,12 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         let temporary = dept + "/archives/刘洋.svault.rekey-0123456789ab.tmp"
         try Data().write(to: URL(fileURLWithPath: temporary))
         let leftover = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv", "--lang", "zh"], now: at(day: 300), expect: 9).stdout
-        XCTAssertTrue(leftover.contains("archives/刘洋.svault.rekey-0123456789ab.tmp,,,,,,,,,,,,,临时文件：刘洋.svault 上次保存中断时留下，档案所属的销售人员下次修改档案时会自动删除，无需处理,否"), leftover)
+        XCTAssertTrue(leftover.contains("archives/刘洋.svault.rekey-0123456789ab.tmp,,,,,,,,,,,,,临时文件：档案 刘洋.svault 上次保存中断时留下的临时文件，将在该档案所属销售人员下次修改档案时自动删除，无需处理,否"), leftover)
         // …and counted as one, not among the foreign files (helper-199).
         let leftoverTable = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9).stdout
         XCTAssertTrue(leftoverTable.contains("; 1 unreadable; 1 foreign file; 1 temporary file of an interrupted save (the owner's next change removes it) — 4 NOT compliant"), leftoverTable)
         let leftoverZH = try sv(["compliance", dept, "--as-of", "2026-07-20", "--lang", "zh"], now: at(day: 300), expect: 9).stdout
-        XCTAssertTrue(leftoverZH.contains("；另有 1 个非档案文件；另有 1 个上次保存中断时留下的临时文件（所属销售人员下次修改档案时会自动删除，无需处理）。结论：4 份不合规"), leftoverZH)
+        XCTAssertTrue(leftoverZH.contains("；另有 1 个非档案文件；另有 1 个保存中断时留下的临时文件（将在所属销售人员下次修改档案时自动删除，无需处理）。结论：4 份不合规"), leftoverZH)
         let leftoverJSON = try sv(["compliance", dept, "--as-of", "2026-07-20", "--json"], now: at(day: 300), expect: 9).stdout
         let counts = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(leftoverJSON.utf8)) as? [String: Any])?["summary"] as? [String: Any])
         XCTAssertEqual(counts["foreign"] as? Int, 1, leftoverJSON)
@@ -606,7 +606,7 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         let overdueToday = try sv(["customer", "list"] + owner(a), now: at(day: 180))
         XCTAssertTrue(overdueToday.stderr.contains("the password is overdue from today.") && !overdueToday.stderr.contains("overdue by 0"), overdueToday.stderr)
         XCTAssertTrue(try sv(["status", a], now: at(day: 179)).stdout.contains("1 day left before the password is overdue; run salesvault passwd"))
-        XCTAssertTrue(try sv(["status", a, "--lang", "zh"], now: at(day: 180)).stdout.contains("密码自今天起逾期，请运行 salesvault passwd"))
+        XCTAssertTrue(try sv(["status", a, "--lang", "zh"], now: at(day: 180)).stdout.contains("密码今天到期，自今天起算作逾期，请运行 salesvault passwd"))
         XCTAssertTrue(try sv(["status", a], now: at(day: 181)).stdout.contains("the password is overdue by 1 day; run"))
         try sv(["reminders", "--ics", dept, "--output", dir.path("r.ics")], now: at(day: 100))
         let ics = try String(contentsOfFile: dir.path("r.ics"), encoding: .utf8)

@@ -492,6 +492,8 @@ extension EverydayCLITests {
         let helpBelow = try runTool(["help", "complaint", "visit", "--lang", "en"])
         XCTAssertEqual(helpBelow.status, 64, helpBelow.stdout)
         XCTAssertTrue(helpBelow.stderr.contains("salesvault: usage error: Unknown command 'visit' for 'salesvault complaint'") && helpBelow.stderr.contains("Commands: file, route, resolve, survey, withdraw, show, list"), helpBelow.stderr)
+        // (A complaint's visit is its survey, 回访: helper-203.)
+        XCTAssertTrue(helpBelow.stderr.contains("Did you mean: salesvault help complaint survey"), helpBelow.stderr)
         let helpEN = try runTool(["help", "log", "add", "--lang", "en"])
         XCTAssertEqual(helpEN.status, 0, helpEN.stderr)
         XCTAssertTrue(helpEN.stdout.contains("USAGE: salesvault log add"), helpEN.stdout)

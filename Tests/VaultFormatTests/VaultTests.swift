@@ -56,6 +56,24 @@ final class VaultTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: other), "another archive's is not this one's to remove")
     }
 
+    /// Only the names a create or rekey makes (twelve lower-case hex digits) are removed at the
+    /// next write; others like them are someone else's files, which compliance calls foreign
+    /// (helper-202 7: they were deleted).
+    func testOnlyTheTemporaryNamesAWriterMakesAreRemoved() throws {
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        _ = try makeArchive(path, payloads: [[1]])
+        let ours = ["a.svault.rekey-0123456789ab.tmp", "a.svault.new-abcdef012345.tmp"]
+        let strangers = ["a.svault.new-0123456789AB.tmp", "a.svault.new-xyz.tmp", "a.svault.rekey-0123456789a.tmp",
+                         "a.svault.rekey-0123456789abc.tmp", "a.svault.new-0123456789ab.tmp.bak.tmp", "a.svault.save-0123456789ab.tmp"]
+        for name in ours + strangers { XCTAssertTrue(FileManager.default.createFile(atPath: dir.path(name), contents: Data([1, 2, 3]))) }
+        _ = try Vault.open(path: path, password: pw("correct horse"), access: .readWrite)
+        for name in ours { XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path(name)), name) }
+        for name in strangers { XCTAssertTrue(FileManager.default.fileExists(atPath: dir.path(name)), name) }
+        XCTAssertTrue(ArchiveTemporaries.isTemporaryName("a.svault.rekey-0123456789ab.tmp", of: "a.svault"))
+        XCTAssertFalse(ArchiveTemporaries.isTemporaryName("b.svault.rekey-0123456789ab.tmp", of: "a.svault"))
+    }
+
     func testNewArchiveIsMode0600AndRefusesToOverwrite() throws {
         let dir = try TempDir()
         let path = dir.path("a.svault")

@@ -41,7 +41,7 @@ extension Importer.ChangeSetBuilder {
         let unfounded = Importer.unfounded(r.refs["status"]) ?? headerSaysUnfounded(r) ?? false
         // (The file's reason, as an export writes it in 撤诉/不成立原因: helper-201 1.)
         let given = r.gradeReason.flatMap { $0.isEmpty || $0.isPlaceholderReason ? nil : $0 }
-        return .withdrawComplaint(ref, unfounded: unfounded, reason: given ?? "按导入文件“\(source.fileName)”记为：\(unfounded ? "投诉不成立" : "客户撤回投诉")", at: at)
+        return .withdrawComplaint(ref, unfounded: unfounded, reason: given ?? "\(unfounded ? "投诉不成立" : "客户撤回投诉")（导入文件“\(source.fileName)”未注明原因，按此记录）", at: at)
     }
 
     /// A complaint's time as the file gives it against the archive's: to the minute (10:30
@@ -410,7 +410,7 @@ extension Importer.ChangeSetBuilder {
                 updateWarnings.append(ImportProblem(
                     table: tables[r.mapped].table.name, line: r.line, column: header(r, "number"), value: given,
                     reason: "another complaint \(fileComplaintNumbers.contains(parts.number) ? "of this file" : "of this archive") has the number \(parts.number): this one gets the next number of its year; if the customer was given \(parts.number), say so when you follow it up",
-                    reasonZH: "编号 \(parts.number) 已用于\(fileComplaintNumbers.contains(parts.number) ? "本文件中的另一条投诉" : "本档案中的另一条投诉")，本投诉导入后将按年份另编新号。如已把原编号告知客户，跟进时请向客户说明"))
+                    reasonZH: "编号 \(parts.number) 已被\(fileComplaintNumbers.contains(parts.number) ? "本文件中的另一条投诉" : "本档案中的另一条投诉")使用，本条投诉导入后将按其受理年份重新编号。如已将原编号告知客户，跟进时请向客户说明编号变更"))
             }
         }
         let n = add(.fileComplaint(customer: customer, about: r.field("subject") ?? "", description: description, channel: r.field("channel"),

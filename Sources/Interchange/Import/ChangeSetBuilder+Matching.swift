@@ -260,7 +260,7 @@ extension Importer.ChangeSetBuilder {
         var elsewhere = (en: "", zh: "")
         if case .csv = source.format, !tables.contains(where: { $0.kind == list }) {
             elsewhere = (en: "; a CSV file holds one kind: if it was exported from another archive (which names one of two \(kind.en)s of the same name by the record id), import that archive's export as one workbook (salesvault export --format xlsx) or JSON file instead",
-                         zh: "。CSV 文件只含一类数据：如本文件是从另一档案导出的（导出时同名的\(kind.zh)以记录号区分），请改为从该档案导出一个 Excel 工作簿（salesvault export --format xlsx）或 JSON 文件，整体导入")
+                         zh: "。一个 CSV 文件只能包含一类数据，所指的\(kind.zh)不在本文件中。如本文件是从另一份档案导出的（导出时同名\(kind.zh)以记录号区分），请改为从该档案导出 Excel 工作簿（salesvault export --format xlsx）或 JSON 文件（salesvault export --format json），再整份导入")
         }
         refuse(i, column, text,
                "the file has no \(kind.en) with the record id \(id); \(whence.en), so its ids name only its own records, whatever this archive's \(id) is: give \(name.en) instead" + elsewhere.en,

@@ -83,6 +83,9 @@ public struct ImportSource: Sendable {
     /// True when the file was a password-encrypted workbook (§1.3), decrypted in memory: what is
     /// written from it (a rejects file) is encrypted with the same password.
     public let encrypted: Bool
+    /// A GB18030/GBK text file without a four-byte sequence: what Excel on Chinese Windows saves
+    /// in code page 936, where a character it cannot hold became ? (`CodePage936`).
+    public internal(set) var mayBeCodePage936 = false
 
     public init(fileName: String, sha256: String, format: Format, tables: [Table], exportedFrom: Origin? = nil, encrypted: Bool = false) {
         self.fileName = fileName
@@ -215,7 +218,24 @@ public struct ImportSource: Sendable {
             }
         }
         let (table, delimiter) = try CSVReader.read(text, name: fileName)
-        return ImportSource(fileName: fileName, sha256: digest, format: .csv(enc, delimiter: delimiter), tables: [table])
+        var source = ImportSource(fileName: fileName, sha256: digest, format: .csv(enc, delimiter: delimiter), tables: [table])
+        source.mayBeCodePage936 = enc == .gb18030 && !hasFourByteGB18030(data)
+        return source
+    }
+
+    /// Whether GB18030 `data` has a four-byte sequence (a character GBK does not have, as the
+    /// tool's own `--encoding gb18030` export writes an emoji): then it was not saved by Excel
+    /// in code page 936, and a ? in it is one typed (helper-202 2).
+    static func hasFourByteGB18030(_ data: Data) -> Bool {
+        data.withUnsafeBytes { (b: UnsafeRawBufferPointer) -> Bool in
+            var i = 0
+            while i < b.count {
+                if b[i] < 0x80 { i += 1; continue }
+                if i + 1 < b.count, (0x30...0x39).contains(b[i + 1]) { return true }
+                i += 2
+            }
+            return false
+        }
     }
 
     /// Whether the first character of UTF-8 `data` that is not white space (after a BOM) is

@@ -18,6 +18,9 @@ public final class Importer {
     /// `P|customer|person key`): rows naming a refused duplicate are its record too, as rows
     /// giving its id are (they were refused as naming a row that was refused: helper-168).
     var archiveRecordOfFileName: [String: String] = [:]
+    /// The file may have been saved in code page 936 (`ImportSource.mayBeCodePage936`): a ? where
+    /// the archive has a character GBK cannot hold is that character lost. Found per preview.
+    var mayBeCodePage936 = false
 
     public init(archive: CustomerArchive, options: ImportOptions) {
         self.archive = archive
@@ -51,6 +54,7 @@ public final class Importer {
     private func plannedPreview(_ source: ImportSource) throws -> ImportPreview {
         var preview = ImportPreview(source: source)
         options.fileTimeZone = Self.fileZone(source)
+        mayBeCodePage936 = source.mayBeCodePage936
         recordIDs = Self.recordIDs(of: source, into: archive)
         archiveRecordOfFileID = [:]
         archiveRecordOfFileName = [:]

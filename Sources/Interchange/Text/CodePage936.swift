@@ -27,32 +27,60 @@ enum CodePage936 {
         }
     }
 
-    /// Whether `saved` is `original` as code page 936 saves it: each run of characters it cannot
-    /// hold written as one or more `?` (one per character, or per UTF-16 unit, as Windows does for
-    /// an emoji), and nothing else different. False when `original` has no such character, when
-    /// the two are equal, or when this system cannot convert to CP936.
-    static func isLossyCopy(_ saved: String, of original: String) -> Bool {
-        guard saved != original, saved.utf8.contains(UInt8(ascii: "?")), !original.unicodeScalars.allSatisfy(\.isASCII) else { return false }
-        guard let cd = iconv_open("CP936", "UTF-8"), Int(bitPattern: cd) != -1 else { return false }
+    /// `saved` with each `?` run that stands where `original` has characters code page 936
+    /// cannot hold given those characters back, the rest of `saved` as it is: a cell edited in
+    /// Excel and saved as GBK (300万 made 500万 beside an emoji: the emoji became ?, and the edit
+    /// wrote it over: helper-202 1). The two are aligned by their longest common subsequence
+    /// (Myers' difference), each lost run of `original` counted as one `?` (more ? beside it are
+    /// part of it). Nil when no `?` of `saved` stands for lost characters, or the texts are too
+    /// long to align (64 KiB). Equal to `original` when only what was lost differs.
+    static func restoringLost(_ saved: String, from original: String) -> String? {
+        guard saved != original, saved.utf8.contains(UInt8(ascii: "?")), !original.unicodeScalars.allSatisfy(\.isASCII),
+              saved.utf8.count <= 65_536, original.utf8.count <= 65_536 else { return nil }
+        guard let cd = iconv_open("CP936", "UTF-8"), Int(bitPattern: cd) != -1 else { return nil }
         defer { iconv_close(cd) }
-        // The original as a pattern: what code page 936 holds as it is, each run of what it
-        // cannot hold as `\?+`.
-        var pattern = "^", kept = "", lost = false, inRun = false
+        // The original: each run of what code page 936 cannot hold as one ?, with the run kept.
+        var before: [Unicode.Scalar] = [], lost: [Int: String] = [:], run = ""
         for scalar in original.unicodeScalars {
             if holds(scalar, cd) {
-                kept.unicodeScalars.append(scalar)
-                inRun = false
+                if !run.isEmpty { lost[before.count] = run; before.append("?"); run = "" }
+                before.append(scalar)
             } else {
-                lost = true
-                if !inRun {
-                    pattern += NSRegularExpression.escapedPattern(for: kept) + #"\?+"#
-                    kept = ""
-                    inRun = true
-                }
+                run.unicodeScalars.append(scalar)
             }
         }
-        guard lost else { return false }
-        pattern += NSRegularExpression.escapedPattern(for: kept) + "$"
-        return saved.range(of: pattern, options: .regularExpression) != nil
+        if !run.isEmpty { lost[before.count] = run; before.append("?") }
+        guard !lost.isEmpty else { return nil }
+        let after = Array(saved.unicodeScalars)
+        let difference = after.difference(from: before)
+        var removed = Set<Int>(), inserted = Set<Int>()
+        for change in difference {
+            switch change {
+            case .remove(let offset, _, _): removed.insert(offset)
+            case .insert(let offset, _, _): inserted.insert(offset)
+            }
+        }
+        // Kept elements pair up in order: the i-th kept of `before` is the i-th kept of `after`.
+        let keptBefore = before.indices.filter { !removed.contains($0) }
+        let keptAfter = after.indices.filter { !inserted.contains($0) }
+        var restore: [Int: String] = [:]
+        for (b, a) in zip(keptBefore, keptAfter) where before[b] == "?" {
+            if let run = lost[b] { restore[a] = run }
+        }
+        // A lost character may be saved as more than one ? (one per UTF-16 unit, as Windows
+        // writes an emoji): the ? inserted beside a restored one are part of it.
+        var absorbed = Set<Int>()
+        for a in restore.keys {
+            var i = a + 1
+            while i < after.count, after[i] == "?", inserted.contains(i), restore[i] == nil { absorbed.insert(i); i += 1 }
+            i = a - 1
+            while i >= 0, after[i] == "?", inserted.contains(i), restore[i] == nil { absorbed.insert(i); i -= 1 }
+        }
+        guard !restore.isEmpty else { return nil }
+        var out = ""
+        for (i, scalar) in after.enumerated() where !absorbed.contains(i) {
+            if let run = restore[i] { out += run } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
     }
 }

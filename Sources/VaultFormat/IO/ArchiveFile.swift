@@ -216,7 +216,7 @@ enum FileSystem {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
-            let temporary = name.hasSuffix(".tmp") && (name.hasPrefix(base + ".rekey-") || name.hasPrefix(base + ".new-"))
+            let temporary = ArchiveTemporaries.isTemporaryName(name, of: base)
             let backupCopy = name.hasPrefix("." + base + ".backup-") && name.contains(".partial-")
             guard temporary || backupCopy else { continue }
             let full = dir + "/" + name
@@ -238,5 +238,20 @@ enum FileSystem {
 
     static func remove(_ path: String) {
         unlink(path)
+    }
+}
+
+/// The names of an archive's temporary files (`ArchiveFile.temporaryPath`).
+public enum ArchiveTemporaries {
+    /// Whether `name` is one `temporaryPath(beside:tag:)` makes for the archive named `base`
+    /// with the tag of a create (`new`) or rekey: `BASE.rekey-0123456789ab.tmp`, twelve
+    /// lower-case hex digits. Only such files are removed (a `.new-xyz.tmp` of someone else's was,
+    /// while compliance called it foreign: helper-202 7); compliance names the same ones.
+    public static func isTemporaryName(_ name: String, of base: String) -> Bool {
+        for tag in [".rekey-", ".new-"] where name.hasPrefix(base + tag) && name.hasSuffix(".tmp") {
+            let hex = name.utf8.dropFirst(base.utf8.count + tag.utf8.count).dropLast(4)
+            if hex.count == 12 && hex.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) { return true }
+        }
+        return false
     }
 }

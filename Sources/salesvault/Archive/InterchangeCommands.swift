@@ -522,12 +522,12 @@ enum ImportReport {
         }
         // (A complaint's 编号 was listed as ignored, and every complaint numbered again: helper-201 4.)
         for c in p.unused where c.numberOnly && seen.insert(c.header).inserted {
-            Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")：文件新增的投诉沿用其中形如 TS-2025-0001 的编号（本档案中已有该编号时另编新号）；其他写法的编号不导入，由系统编号。"
+            Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")：文件中新增的投诉，编号格式如 TS-2025-0001 的，导入后沿用原编号（本档案中已有该编号的，另编新号）；其他格式的编号不导入，由系统重新编号。"
                              : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)): the complaints the file adds keep numbers written as TS-2025-0001 (one another complaint of this archive has gets the next number); numbers written otherwise are not imported, and SalesVault numbers those complaints.")
         }
         // (A project's 进入阶段 was listed as ignored: it dates a new project's stage: helper-201 2.)
         for c in p.unused where c.stageSinceOnly && seen.insert(c.header).inserted {
-            Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")只用于文件新增的项目，作为其进入当前阶段的时间；档案中已有项目的阶段时间不会修改。"
+            Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")（即进入当前阶段的时间）仅用于文件中新增的项目；档案中已有项目的阶段时间不会被修改。"
                              : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)) is read only for the projects the file adds, as when they entered their stage; an existing project's stage dates are not changed.")
         }
         for d in p.dateSamples {

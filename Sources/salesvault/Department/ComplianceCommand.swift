@@ -227,7 +227,7 @@ struct ComplianceCommand: VaultCommand {
         if s.unreadable > 0 { summary += zh ? "；\(s.unreadable) 份无法读取" : "; \(s.unreadable) unreadable" }
         if s.foreign > 0 { summary += zh ? "；另有 \(s.foreign) 个非档案文件" : "; \(Self.counted(s.foreign, "foreign file"))" }
         if s.temporaryFiles > 0 {
-            summary += zh ? "；另有 \(s.temporaryFiles) 个上次保存中断时留下的临时文件（所属销售人员下次修改档案时会自动删除，无需处理）"
+            summary += zh ? "；另有 \(s.temporaryFiles) 个保存中断时留下的临时文件（将在所属销售人员下次修改档案时自动删除，无需处理）"
                 : "; \(Self.counted(s.temporaryFiles, "temporary file")) of an interrupted save (the owner's next change removes \(s.temporaryFiles == 1 ? "it" : "them"))"
         }
         // (Counted apart from the archives: "4 archives … 4 ok … 4 NOT compliant" read as all four failing.)

@@ -215,9 +215,11 @@ enum OwnerUnlock {
             let changed = DepartmentCalendar.dateString(e.changedDay)
             let said = RotationPolicy.Evaluation.leftText(left)
             let when = L(said.en, said.zh)
-            let never = r.neverChanged ? L(" (never changed since the archive was created)", "（创建档案后从未更换）") : L("", "")
+            let never = r.neverChanged ? L(" (never changed since the archive was created)", "") : L("", "")
+            // (Set then and never changed: not said "last changed … never changed": helper-203.)
+            let since = r.neverChanged ? "密码设置于 \(changed)（创建档案时设置，此后从未更换）" : "密码上次更换于 \(changed)"
             text = L("Reminder: the password was last changed on \(changed)\(never.text), \(e.ageDays) days ago; the rule is to \(rule.en); \(when.text). Run: salesvault passwd \(path)",
-                     "提醒：密码上次更换于 \(changed)\(never.text)，距今已 \(e.ageDays) 天；规定为\(rule.zh)；\(when.text)。请运行：salesvault passwd \(path)").text
+                     "提醒：\(since)，距今已 \(e.ageDays) 天；规定为\(rule.zh)；\(when.text)。请运行：salesvault passwd \(path)").text
         }
         Terminal.stderr(Terminal.yellow(text) + "\n")
     }
