@@ -210,6 +210,19 @@ final class ExportTests: XCTestCase {
         let q = try h.importing(Data(rows.utf8), name: "投诉.csv")
         XCTAssertEqual(numbers(try h.open()), ["甲": "TS-2026-0001", "乙": "TS-2026-0007", "丙": "TS-2026-0008"])
         XCTAssertTrue(q.warnings.contains { $0.line == 4 && $0.reasonZH.hasPrefix("编号 TS-2026-0007 已被本文件中的另一条投诉使用") }, "\(q.warnings.map(\.reasonZH))")
+        // Zeros before the serial are the same number; one of another year, 0000 or five digits is
+        // not kept, and said (helper-202 5: TS-2025-00004 was kept beside TS-2025-0004).
+        let odd = "客户,受理时间,被投诉人/部门,投诉内容,编号\n甲有限公司,2026-11-05 10:00,客服,丁,TS-2026-00007\n甲有限公司,2026-11-06 10:00,客服,戊,TS-2026-00010\n"
+            + "甲有限公司,2026-11-07 10:00,客服,己,TS-9999-0001\n甲有限公司,2026-11-08 10:00,客服,庚,TS-2026-12345\n甲有限公司,2026-11-09 10:00,客服,辛,TS-2026-0000\n"
+        let o = try h.importing(Data(odd.utf8), name: "投诉2.csv")
+        let all = numbers(try h.open())
+        XCTAssertEqual(all["丁"], "TS-2026-0009", "TS-2026-0007 is 乙's")
+        XCTAssertEqual(all["戊"], "TS-2026-0010")
+        XCTAssertEqual(Set(all.values).count, all.count, "no number twice: \(all)")
+        for (line, text) in [(4, "TS-9999-0001"), (5, "TS-2026-12345"), (6, "TS-2026-0000")] {
+            XCTAssertTrue(o.warnings.contains { $0.line == line && $0.reasonZH.hasPrefix("编号“\(text)”不是该投诉受理年份的有效编号（应为 TS-2026-0001 至 9999），本条投诉导入后由系统编号") }, "\(text): \(o.warnings.map(\.reasonZH))")
+        }
+        XCTAssertTrue(Set([all["己"], all["庚"], all["辛"]]) == ["TS-2026-0011", "TS-2026-0012", "TS-2026-0013"], "\(all)")
     }
 
     /// helper-201 2: a project the import adds at a later stage entered it when the file's 进入阶段
@@ -235,6 +248,14 @@ final class ExportTests: XCTestCase {
             let copy = try XCTUnwrap(try g.open().state.all(.project).first { $0["name"]?.text == "数据中心扩容" })
             XCTAssertEqual(copy["stage"]?.text, SalesStage.projectInitiation.rawValue, "\(format)")
             XCTAssertEqual(copy["stageSince"]?.int, entered, "\(format): when it entered its stage")
+        }
+        // A value that is no time, or a time to come, is said (it was dropped unsaid: helper-202 4).
+        let g = try ImportFixture(owner: "李雷")
+        try g.importing(Data("客户名称\n甲有限公司\n".utf8), name: "c.csv")
+        let p = try g.importing(Data("客户,项目名称,阶段,进入阶段\n甲有限公司,一期,2,垃圾\n甲有限公司,二期,3,2099-01-01\n".utf8), name: "p.csv")
+        XCTAssertEqual(p.counts[.projects]?.new, 2, "\(p.problems)")
+        for (line, value, name) in [(2, "垃圾", "一期"), (3, "2099-01-01", "二期")] {
+            XCTAssertTrue(p.warnings.contains { $0.line == line && $0.reasonZH == "“\(value)”不是有效的时间（或晚于现在），项目“\(name)”将以导入时间作为进入当前阶段的时间" }, "\(p.warnings.map(\.reasonZH))")
         }
     }
 
@@ -279,6 +300,10 @@ final class ExportTests: XCTestCase {
         try bare.importing(Data("客户名称\n上海浦东发展银行\n".utf8), name: "c.csv")
         try bare.importing(Data("客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉/不成立时间\n上海浦东发展银行,2026-11-02 10:00,销售部,报价有误,已撤诉,2026-11-03 10:00\n".utf8), name: "投诉.csv")
         XCTAssertEqual(Array(try bare.open().withdrawalReasons().values), ["客户撤回投诉（导入文件“投诉.csv”未注明原因，按此记录）"])
+        // A reason given again otherwise, or to a complaint not withdrawn, is not taken, and said
+        // (it was "unchanged": helper-202 3).
+        let again = try bare.importing(Data("客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉/不成立时间,撤诉/不成立原因\n上海浦东发展银行,2026-11-02 10:00,销售部,报价有误,已撤诉,2026-11-03 10:00,客户电话说明已解决\n".utf8), name: "投诉2.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(again.warnings.contains { $0.reasonZH.hasPrefix("投诉 TS-2026-0001 已按原因“客户撤回投诉（导入文件“投诉.csv”未注明原因，按此记录）”登记撤诉/不成立，导入不会修改已记录的原因") }, "\(again.warnings.map(\.reasonZH))")
         // The archive's own complaints as a CSV (no record ids: rows matched by customer, time and text).
         let csv = String(decoding: try Exporter.write(try f.open(), options: Exporter.Options(kinds: [.complaints], format: .csv, now: testNow)).data, as: UTF8.self)
         XCTAssertEqual(try f.importing(Data(csv.utf8), name: "投诉.csv", commit: false).counts[.complaints]?.unchanged, 3)

@@ -234,6 +234,22 @@ extension Importer.ChangeSetBuilder {
         if let at = r.instants["withdrawnAt"], t["withdrawnAt"] == nil {
             _ = add(withdrawal(ref, r, at: at), row: i)
             added = true
+        } else if let given = r.gradeReason, !given.isEmpty, !given.isPlaceholderReason {
+            // A reason the file gives a complaint withdrawn already, or one not withdrawn at all:
+            // not taken, and said (it was "unchanged", and the import said the archive was as the
+            // file has it: helper-202 3).
+            if archiveWithdrawalReasons == nil { archiveWithdrawalReasons = (try? archive.withdrawalReasons()) ?? [:] }
+            let recorded = archiveWithdrawalReasons?[id]
+            if recorded != given {
+                let number = t["number"]?.text ?? ref
+                let column = tables[r.mapped].column(ofTarget: .gradeReason)?.header
+                updateWarnings.append(ImportProblem(
+                    table: tables[r.mapped].table.name, line: r.line, column: column, value: given,
+                    reason: recorded.map { "complaint \(number) was withdrawn or found unfounded with the reason \($0); an import does not change a recorded reason, so this one is not taken" }
+                        ?? "complaint \(number) is not withdrawn or found unfounded, so this reason is not taken",
+                    reasonZH: recorded.map { "投诉 \(number) 已按原因“\($0)”登记撤诉/不成立，导入不会修改已记录的原因，文件中的原因未导入" }
+                        ?? "投诉 \(number) 未撤诉，也未认定不成立，文件中的撤诉/不成立原因未导入"))
+            }
         }
         return added ? .updated : .unchanged
     }
@@ -401,14 +417,23 @@ extension Importer.ChangeSetBuilder {
         // The number the file gives it, when free (the customer was given it; they were all
         // numbered again: helper-201 4); said when another complaint has it.
         var number: String?
-        if let given = r.refs["number"], let parts = ChangeDraft.complaintNumberParts(given) {
+        if let given = r.refs["number"], ChangeDraft.keepableComplaintNumber(given, receivedAt: received) == nil,
+           String(String.UnicodeScalarView(given.unicodeScalars.map(\.asciiForm))).uppercased().hasPrefix("TS") {
+            // (Written as ours, but not one a complaint of that time can have: TS-2025-0000,
+            // TS-2025-12345, TS-9999-0001 for 2025. They were kept, or dropped unsaid: helper-202 5.)
+            updateWarnings.append(ImportProblem(
+                table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .complaintNumber)?.header, value: given,
+                reason: "\(given) is not a complaint number of its year as SalesVault writes them (TS-\(DateParser.civil(DateParser.localDay(received)).year)-0001 to 9999): SalesVault numbers this complaint",
+                reasonZH: "编号“\(given)”不是该投诉受理年份的有效编号（应为 TS-\(DateParser.civil(DateParser.localDay(received)).year)-0001 至 9999），本条投诉导入后由系统编号"))
+        }
+        if let given = r.refs["number"], let parts = ChangeDraft.keepableComplaintNumber(given, receivedAt: received) {
             if archiveComplaintNumbers == nil { archiveComplaintNumbers = ComplaintNumbers(archive.state) }
             if !fileComplaintNumbers.contains(parts.number), archiveComplaintNumbers?.free(parts.number, receivedAt: received, description: description) == true {
                 number = parts.number
                 fileComplaintNumbers.insert(parts.number)
             } else {
                 updateWarnings.append(ImportProblem(
-                    table: tables[r.mapped].table.name, line: r.line, column: header(r, "number"), value: given,
+                    table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .complaintNumber)?.header, value: given,
                     reason: "another complaint \(fileComplaintNumbers.contains(parts.number) ? "of this file" : "of this archive") has the number \(parts.number): this one gets the next number of its year; if the customer was given \(parts.number), say so when you follow it up",
                     reasonZH: "编号 \(parts.number) 已被\(fileComplaintNumbers.contains(parts.number) ? "本文件中的另一条投诉" : "本档案中的另一条投诉")使用，本条投诉导入后将按其受理年份重新编号。如已将原编号告知客户，跟进时请向客户说明编号变更"))
             }

@@ -642,6 +642,12 @@ extension Importer.ChangeSetBuilder {
                 // (When the file says it entered the stage, then: an export's 进入阶段; they all
                 // entered theirs at the import: helper-201 2.)
                 _ = add(.setStage(ref, stage: stage, reason: "根据导入文件“\(source.fileName)”设定（新建项目）", at: r.instants["stageSince"]), row: i)
+                if let bad = r.refs["stageSince"] {
+                    updateWarnings.append(ImportProblem(
+                        table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .stageSince)?.header, value: bad,
+                        reason: "\(bad) is not a time before now, so the project \(name) enters its stage at the import",
+                        reasonZH: "“\(bad)”不是有效的时间（或晚于现在），项目“\(name)”将以导入时间作为进入当前阶段的时间"))
+                }
                 if let wanted = SalesStage.read(stage.trimmedWhitespace) { fileStages[ref] = wanted }
             }
             b.status[i] = .new

@@ -63,6 +63,9 @@ extension Importer {
         var fileComplaintNumbers = Set<String>()
         /// The archive's complaint numbers, read once when a row gives one.
         var archiveComplaintNumbers: ComplaintNumbers?
+        /// The archive's withdrawal reasons (`CustomerArchive.withdrawalReasons`), read once when a
+        /// row gives one for a complaint the archive has.
+        var archiveWithdrawalReasons: [UInt64: String]?
         var sourceIDs: [String: String] = [:]
         /// The customer, contact and project rows of the file by their record id (记录号), when
         /// the ids are the file's own (not this archive's, `ownIDs`): a reference to one whose

@@ -221,7 +221,7 @@ public enum Columns {
     /// A withdrawn or unfounded complaint's reason (what `complaint withdraw --reason` gives),
     /// read as the withdrawal's; written by an export under `withdrawalReasonHeader`.
     static let withdrawalReasonNames = ["撤诉/不成立原因", "撤诉或不成立原因", "撤诉原因", "不成立原因", "原因", "withdrawalreason", "reason"]
-    static func withdrawalReasonHeader(zh: Bool) -> String { zh ? "撤诉/不成立原因" : "Withdrawal reason" }
+    static func withdrawalReasonHeader(zh: Bool) -> String { zh ? "撤诉/不成立原因" : "withdrawal reason" }
     static let stageReasonNames = ["阶段调整原因", "阶段变更原因", "调整原因", "变更原因", "原因", "stagereason", "reason"]
     /// A contact person on a customer row (客户名称, 联系人, 手机 in one sheet).
     static let inlineContact: [String: [String]] = [

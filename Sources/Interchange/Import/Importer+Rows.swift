@@ -327,10 +327,12 @@ extension Importer {
                     let text = Self.plain(cell).trimmedWhitespace
                     if !text.isEmpty { row.refs["number"] = text }
                 case .stageSince:
-                    // (Read for a project the file adds; a value that is no time is left, as
-                    // the column was before: a computed one.)
+                    // (Read for a project the file adds; a value that is no time, or a time to
+                    // come, is kept as written, to be said where it would be used: helper-202 4.)
                     if let at = try? CellReading.instant(cell, now: options.now, dayOrder: options.dayOrder, startOfDay: options.startOfDay), at <= options.now {
                         row.instants["stageSince"] = at
+                    } else if case let text = Self.plain(cell).trimmedWhitespace, !text.isEmpty {
+                        row.refs["stageSince"] = text
                     }
                 case .removedMark:
                     // 是 (an export's flag), true, 1, 已移除; empty, 否, false, 0: a live person.

@@ -187,8 +187,8 @@ public final class ChangeDraft {
     func reserveComplaintNumbers(_ operations: [ChangeOperation]) {
         for op in operations {
             switch op {
-            case let .fileComplaint(_, _, _, _, _, _, number):
-                if let parts = Self.complaintNumberParts(number) { reservedComplaintNumbers.insert(parts.number) }
+            case let .fileComplaint(_, _, _, _, _, receivedAt, number):
+                if let parts = Self.keepableComplaintNumber(number, receivedAt: receivedAt) { reservedComplaintNumbers.insert(parts.number) }
             default: break
             }
         }

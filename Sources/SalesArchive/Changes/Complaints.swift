@@ -65,7 +65,7 @@ extension ChangeDraft {
         // next of its year that no complaint of the set is given.
         if complaintHolders?.complaints != complaints { complaintHolders = (complaints, ComplaintNumbers(state)) }
         let holders = complaintHolders!.numbers  // (set just above)
-        let kept = Self.complaintNumberParts(given).flatMap { holders.free($0.number, receivedAt: receivedAt, description: text) ? $0 : nil }
+        let kept = Self.keepableComplaintNumber(given, receivedAt: receivedAt).flatMap { holders.free($0.number, receivedAt: receivedAt, description: text) ? $0 : nil }
             ?? holders.removedNumber(receivedAt: receivedAt, description: text).flatMap { n in
                 reservedComplaintNumbers.contains(n) ? nil : Self.complaintNumberParts(n).flatMap { holders.free($0.number, receivedAt: receivedAt, description: text) ? $0 : nil }
             }
@@ -101,16 +101,26 @@ extension ChangeDraft {
         return state.entity(.complaint, id)!
     }
 
-    /// A complaint number as this archive writes them, `TS-2025-0001` (full width, lower case and
-    /// spaces around it aside), with its year and serial; nil for anything else.
+    /// A complaint number as this archive writes them, `TS-2025-0001` (full width, lower case,
+    /// spaces around it and zeros before the serial aside: `TS-2025-00004` is `TS-2025-0004`,
+    /// which it was kept beside: helper-202 5), with its year and serial (1–9999); nil for
+    /// anything else.
     package static func complaintNumberParts(_ text: String?) -> (number: String, year: Int, serial: Int)? {
         guard let text else { return nil }
         let s = String(String.UnicodeScalarView(text.unicodeScalars.map(\.asciiForm))).trimmingCharacters(in: .whitespaces).uppercased()
         let parts = s.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "TS", parts[1].count == 4, parts[2].count >= 4, parts[2].count <= 6,
-              parts[1].allSatisfy(\.isASCII), parts[2].allSatisfy(\.isASCII),
-              let year = Int(parts[1]), let serial = Int(parts[2]), year >= 1900, serial >= 1 else { return nil }
-        return (s, year, serial)
+        guard parts.count == 3, parts[0] == "TS", parts[1].count == 4, parts[2].count >= 4, parts[2].count <= 8,
+              parts[1].allSatisfy({ ("0"..."9").contains($0) }), parts[2].allSatisfy({ ("0"..."9").contains($0) }),
+              let year = Int(parts[1]), let serial = Int(parts[2]), year >= 1900, (1...9_999).contains(serial) else { return nil }
+        return (String(format: "TS-%04d-%04d", year, serial), year, serial)
+    }
+
+    /// `complaintNumberParts` of a number a complaint received at `receivedAt` may keep: of the
+    /// year it was received (or the year beside it, a file's time zone aside; TS-9999-0001 was
+    /// kept for a complaint of 2025: helper-202 5).
+    package static func keepableComplaintNumber(_ text: String?, receivedAt: Int64) -> (number: String, year: Int, serial: Int)? {
+        guard let parts = complaintNumberParts(text) else { return nil }
+        return abs(parts.year - DateParser.civil(DateParser.localDay(receivedAt)).year) <= 1 ? parts : nil
     }
 
 

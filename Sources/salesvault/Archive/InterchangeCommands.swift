@@ -523,7 +523,7 @@ enum ImportReport {
         // (A complaint's 编号 was listed as ignored, and every complaint numbered again: helper-201 4.)
         for c in p.unused where c.numberOnly && seen.insert(c.header).inserted {
             Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")：文件中新增的投诉，编号格式如 TS-2025-0001 的，导入后沿用原编号（本档案中已有该编号的，另编新号）；其他格式的编号不导入，由系统重新编号。"
-                             : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)): the complaints the file adds keep numbers written as TS-2025-0001 (one another complaint of this archive has gets the next number); numbers written otherwise are not imported, and SalesVault numbers those complaints.")
+                             : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)): the complaints the file adds keep numbers written as TS-2025-0001 (a number another complaint already has gets the next one instead); numbers written otherwise are not imported, and SalesVault numbers those complaints.")
         }
         // (A project's 进入阶段 was listed as ignored: it dates a new project's stage: helper-201 2.)
         for c in p.unused where c.stageSinceOnly && seen.insert(c.header).inserted {
