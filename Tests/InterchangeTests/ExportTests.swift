@@ -223,6 +223,16 @@ final class ExportTests: XCTestCase {
             XCTAssertTrue(o.warnings.contains { $0.line == line && $0.reasonZH.hasPrefix("编号“\(text)”不是该投诉受理年份的有效编号（应为 TS-2026-0001 至 9999），本条投诉导入后由系统编号") }, "\(text): \(o.warnings.map(\.reasonZH))")
         }
         XCTAssertTrue(Set([all["己"], all["庚"], all["辛"]]) == ["TS-2026-0011", "TS-2026-0012", "TS-2026-0013"], "\(all)")
+        // A serial without its zeros is that number; after 9999 kept, the next complaint takes the
+        // lowest serial free (it was TS-2026-10000, which no import takes: helper-204 7).
+        try h.importing(Data("客户,受理时间,被投诉人/部门,投诉内容,编号\n甲有限公司,2026-11-10 10:00,客服,壬,TS-2026-6\n甲有限公司,2026-11-11 10:00,客服,癸,TS-2026-9999\n".utf8), name: "投诉3.csv")
+        XCTAssertEqual(numbers(try h.open())["壬"], "TS-2026-0006")
+        XCTAssertEqual(numbers(try h.open())["癸"], "TS-2026-9999")
+        let after = try h.open().fileComplaint(customer: "甲有限公司", about: "客服", description: "又一次", receivedAt: testNow - 3_600, now: testNow)
+        XCTAssertEqual(after["number"]?.text, "TS-2026-0002", "the lowest free")
+        // A reason for a complaint the file does not withdraw is said, not taken (helper-204 8).
+        let open = try h.importing(Data("客户,受理时间,被投诉人/部门,投诉内容,撤诉/不成立原因\n甲有限公司,2026-11-12 10:00,客服,子,客户说算了\n".utf8), name: "投诉4.csv")
+        XCTAssertTrue(open.warnings.contains { $0.reasonZH == "文件中该投诉未撤诉，也未认定不成立，撤诉/不成立原因未导入" }, "\(open.warnings.map(\.reasonZH))")
     }
 
     /// helper-201 2: a project the import adds at a later stage entered it when the file's 进入阶段

@@ -438,6 +438,13 @@ extension Importer.ChangeSetBuilder {
                     reasonZH: "编号 \(parts.number) 已被\(fileComplaintNumbers.contains(parts.number) ? "本文件中的另一条投诉" : "本档案中的另一条投诉")使用，本条投诉导入后将按其受理年份重新编号。如已将原编号告知客户，跟进时请向客户说明编号变更"))
             }
         }
+        // (A reason for a complaint the file does not withdraw: not taken, and said: helper-204 8.)
+        if r.instants["withdrawnAt"] == nil, let given = r.gradeReason, !given.isEmpty, !given.isPlaceholderReason {
+            updateWarnings.append(ImportProblem(
+                table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .gradeReason)?.header, value: given,
+                reason: "the complaint is not withdrawn or found unfounded in the file, so this reason is not taken",
+                reasonZH: "文件中该投诉未撤诉，也未认定不成立，撤诉/不成立原因未导入"))
+        }
         let n = add(.fileComplaint(customer: customer, about: r.field("subject") ?? "", description: description, channel: r.field("channel"),
                                    complainant: complainant, receivedAt: received, number: number), row: i)
         let ref = "@\(n)"

@@ -645,7 +645,7 @@ extension Importer.ChangeSetBuilder {
                 if let bad = r.refs["stageSince"] {
                     updateWarnings.append(ImportProblem(
                         table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .stageSince)?.header, value: bad,
-                        reason: "\(bad) is not a time before now, so the project \(name) enters its stage at the import",
+                        reason: "\(bad) is no time, or a time to come, so the project \(name) enters its stage at the import",
                         reasonZH: "“\(bad)”不是有效的时间（或晚于现在），项目“\(name)”将以导入时间作为进入当前阶段的时间"))
                 }
                 if let wanted = SalesStage.read(stage.trimmedWhitespace) { fileStages[ref] = wanted }

@@ -196,7 +196,11 @@ public struct ImportSource: Sendable {
             // UTF-8 CSV, read from the bytes once they are checked (the same table as from the text).
             if !checked { try TextEncoding.checkUTF8(data, as: enc) }
             let (table, delimiter) = try CSVReader.read(utf8: data, name: fileName)
-            return ImportSource(fileName: fileName, sha256: digest, format: .csv(enc, delimiter: delimiter), tables: [table])
+            var source = ImportSource(fileName: fileName, sha256: digest, format: .csv(enc, delimiter: delimiter), tables: [table])
+            // (A file of ASCII alone without a BOM may be Excel's GBK save of an English sheet,
+            // its emoji made ?: helper-204 4. The tool's own CSV has a BOM.)
+            source.mayBeCodePage936 = enc == .utf8 && !data.contains(where: { $0 >= 0x80 })
+            return source
         }
         let text = try TextEncoding.decode(data, as: enc)
         let lower = fileName.lowercased()
@@ -230,7 +234,8 @@ public struct ImportSource: Sendable {
         data.withUnsafeBytes { (b: UnsafeRawBufferPointer) -> Bool in
             var i = 0
             while i < b.count {
-                if b[i] < 0x80 { i += 1; continue }
+                // (0x80 alone is € in code page 936, as Excel writes it: helper-204 3.)
+            if b[i] <= 0x80 { i += 1; continue }
                 if i + 1 < b.count, (0x30...0x39).contains(b[i + 1]) { return true }
                 i += 2
             }

@@ -27,60 +27,64 @@ enum CodePage936 {
         }
     }
 
-    /// `saved` with each `?` run that stands where `original` has characters code page 936
-    /// cannot hold given those characters back, the rest of `saved` as it is: a cell edited in
-    /// Excel and saved as GBK (300万 made 500万 beside an emoji: the emoji became ?, and the edit
-    /// wrote it over: helper-202 1). The two are aligned by their longest common subsequence
-    /// (Myers' difference), each lost run of `original` counted as one `?` (more ? beside it are
-    /// part of it). Nil when no `?` of `saved` stands for lost characters, or the texts are too
-    /// long to align (64 KiB). Equal to `original` when only what was lost differs.
-    static func restoringLost(_ saved: String, from original: String) -> String? {
-        guard saved != original, saved.utf8.contains(UInt8(ascii: "?")), !original.unicodeScalars.allSatisfy(\.isASCII),
-              saved.utf8.count <= 65_536, original.utf8.count <= 65_536 else { return nil }
+    /// How a cell of a file that may have been saved in code page 936 reads against the
+    /// archive's text `original` (helper-202 1, helper-204 1–2).
+    enum Reading: Equatable {
+        /// `saved` with its `?` runs given back the characters they stand for: each run of `?`
+        /// is, in order, one of `original`'s runs of characters code page 936 cannot hold (one `?`
+        /// per character, or per UTF-16 unit), beside the same character of the text as that run
+        /// is (on both sides for a character beyond the BMP, where a typed ? and a second unit
+        /// look alike). Equal to `original` when only what was lost differs.
+        case restored(String)
+        /// Its `?` may stand for lost characters, but not so surely: the run moved, one was
+        /// deleted or typed, or `original` has a `?` of its own. The archive's text is kept.
+        case ambiguous
+    }
+
+    /// How `saved` reads against `original`; nil when `saved` has no `?`, equals `original`, or
+    /// `original` has nothing code page 936 cannot hold (or this system cannot tell).
+    static func reading(_ saved: String, from original: String) -> Reading? {
+        guard saved != original, saved.utf8.contains(UInt8(ascii: "?")), !original.unicodeScalars.allSatisfy(\.isASCII) else { return nil }
         guard let cd = iconv_open("CP936", "UTF-8"), Int(bitPattern: cd) != -1 else { return nil }
         defer { iconv_close(cd) }
-        // The original: each run of what code page 936 cannot hold as one ?, with the run kept.
-        var before: [Unicode.Scalar] = [], lost: [Int: String] = [:], run = ""
-        for scalar in original.unicodeScalars {
-            if holds(scalar, cd) {
-                if !run.isEmpty { lost[before.count] = run; before.append("?"); run = "" }
-                before.append(scalar)
-            } else {
-                run.unicodeScalars.append(scalar)
-            }
+        let o = Array(original.unicodeScalars), s = Array(saved.unicodeScalars)
+        // The original's runs of characters code page 936 cannot hold.
+        var lost: [(start: Int, end: Int, characters: Int, units: Int)] = []
+        var i = 0
+        while i < o.count {
+            guard !holds(o[i], cd) else { i += 1; continue }
+            var j = i, units = 0
+            while j < o.count, !holds(o[j], cd) { units += o[j].utf16.count; j += 1 }
+            lost.append((i, j, j - i, units))
+            i = j
         }
-        if !run.isEmpty { lost[before.count] = run; before.append("?") }
         guard !lost.isEmpty else { return nil }
-        let after = Array(saved.unicodeScalars)
-        let difference = after.difference(from: before)
-        var removed = Set<Int>(), inserted = Set<Int>()
-        for change in difference {
-            switch change {
-            case .remove(let offset, _, _): removed.insert(offset)
-            case .insert(let offset, _, _): inserted.insert(offset)
-            }
+        if o.contains("?") { return .ambiguous }
+        var marks: [(start: Int, end: Int)] = []
+        i = 0
+        while i < s.count {
+            guard s[i] == "?" else { i += 1; continue }
+            var j = i
+            while j < s.count, s[j] == "?" { j += 1 }
+            marks.append((i, j))
+            i = j
         }
-        // Kept elements pair up in order: the i-th kept of `before` is the i-th kept of `after`.
-        let keptBefore = before.indices.filter { !removed.contains($0) }
-        let keptAfter = after.indices.filter { !inserted.contains($0) }
-        var restore: [Int: String] = [:]
-        for (b, a) in zip(keptBefore, keptAfter) where before[b] == "?" {
-            if let run = lost[b] { restore[a] = run }
+        guard marks.count == lost.count else { return .ambiguous }
+        for (x, q) in zip(lost, marks) {
+            let n = q.end - q.start
+            guard n == x.characters || n == x.units else { return .ambiguous }
+            let before = x.start > 0 && q.start > 0 && o[x.start - 1] == s[q.start - 1]
+            let after = x.end < o.count && q.end < s.count && o[x.end] == s[q.end]
+            guard x.characters == x.units ? before || after : before && after else { return .ambiguous }
         }
-        // A lost character may be saved as more than one ? (one per UTF-16 unit, as Windows
-        // writes an emoji): the ? inserted beside a restored one are part of it.
-        var absorbed = Set<Int>()
-        for a in restore.keys {
-            var i = a + 1
-            while i < after.count, after[i] == "?", inserted.contains(i), restore[i] == nil { absorbed.insert(i); i += 1 }
-            i = a - 1
-            while i >= 0, after[i] == "?", inserted.contains(i), restore[i] == nil { absorbed.insert(i); i -= 1 }
+        var out = String.UnicodeScalarView()
+        var at = 0
+        for (x, q) in zip(lost, marks) {
+            out.append(contentsOf: s[at..<q.start])
+            out.append(contentsOf: o[x.start..<x.end])
+            at = q.end
         }
-        guard !restore.isEmpty else { return nil }
-        var out = ""
-        for (i, scalar) in after.enumerated() where !absorbed.contains(i) {
-            if let run = restore[i] { out += run } else { out.unicodeScalars.append(scalar) }
-        }
-        return out
+        out.append(contentsOf: s[at...])
+        return .restored(String(out))
     }
 }

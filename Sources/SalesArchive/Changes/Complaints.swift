@@ -81,8 +81,17 @@ extension ChangeDraft {
         }
         var next = highest + 1
         while kept == nil, reservedComplaintNumbers.contains(String(format: "TS-%04d-%04d", year, next)) { next += 1 }
+        // Past 9999 (a file kept TS-2025-9999; TS-2025-10000 followed, which no import takes:
+        // helper-204 7): the lowest serial of the year no complaint has.
+        if kept == nil, next > 9_999 {
+            next = 1
+            while next <= 9_999, case let n = String(format: "TS-%04d-%04d", year, next), holders.taken(n) || reservedComplaintNumbers.contains(n) { next += 1 }
+            guard next <= 9_999 else {
+                throw ArchiveError(.invalidValue, "every complaint number of \(year) is taken (TS-\(year)-0001 to 9999)", zh: "\(year) 年的投诉编号（TS-\(year)-0001 至 9999）已全部用完")
+            }
+        }
         let number = kept?.number ?? String(format: "TS-%04d-%04d", year, next)
-        let serial = kept.map { max(highest, $0.serial) } ?? next
+        let serial = kept.map { max(highest, $0.serial) } ?? max(highest, next)
         let id = newID()
         var changes = [
             FieldChange(field: Schema.number(.complaint, "customer"), old: nil, new: .ref(c.id)),
@@ -109,7 +118,7 @@ extension ChangeDraft {
         guard let text else { return nil }
         let s = String(String.UnicodeScalarView(text.unicodeScalars.map(\.asciiForm))).trimmingCharacters(in: .whitespaces).uppercased()
         let parts = s.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "TS", parts[1].count == 4, parts[2].count >= 4, parts[2].count <= 8,
+        guard parts.count == 3, parts[0] == "TS", parts[1].count == 4, parts[2].count >= 1, parts[2].count <= 8,
               parts[1].allSatisfy({ ("0"..."9").contains($0) }), parts[2].allSatisfy({ ("0"..."9").contains($0) }),
               let year = Int(parts[1]), let serial = Int(parts[2]), year >= 1900, (1...9_999).contains(serial) else { return nil }
         return (String(format: "TS-%04d-%04d", year, serial), year, serial)
@@ -332,6 +341,9 @@ package struct ComplaintNumbers {
     package func free(_ number: String, receivedAt: Int64, description: String) -> Bool {
         (byNumber[number] ?? []).allSatisfy { $0.removed && $0.receivedAt == receivedAt && $0.description == description }
     }
+
+    /// Whether a complaint, removed or not, has `number`.
+    func taken(_ number: String) -> Bool { byNumber[number] != nil }
 
     /// The number of a removed complaint received then with that text (its customer may be
     /// another record of the same company: an undone import removed its customers too).
