@@ -220,7 +220,7 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(all["戊"], "TS-2026-0010")
         XCTAssertEqual(Set(all.values).count, all.count, "no number twice: \(all)")
         for (line, text) in [(4, "TS-9999-0001"), (5, "TS-2026-12345"), (6, "TS-2026-0000")] {
-            XCTAssertTrue(o.warnings.contains { $0.line == line && $0.reasonZH.hasPrefix("编号“\(text)”不是该投诉受理年份的有效编号（应为 TS-2026-0001 至 9999），本条投诉导入后由系统编号") }, "\(text): \(o.warnings.map(\.reasonZH))")
+            XCTAssertTrue(o.warnings.contains { $0.line == line && $0.reasonZH.hasPrefix("编号“\(text)”不是该投诉受理年份的有效编号（应为 TS-2026-0001 至 TS-2026-9999），导入后由系统自动编号") }, "\(text): \(o.warnings.map(\.reasonZH))")
         }
         XCTAssertTrue(Set([all["己"], all["庚"], all["辛"]]) == ["TS-2026-0011", "TS-2026-0012", "TS-2026-0013"], "\(all)")
         // A serial without its zeros is that number; after 9999 kept, the next complaint takes the
@@ -232,7 +232,7 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(after["number"]?.text, "TS-2026-0002", "the lowest free")
         // A reason for a complaint the file does not withdraw is said, not taken (helper-204 8).
         let open = try h.importing(Data("客户,受理时间,被投诉人/部门,投诉内容,撤诉/不成立原因\n甲有限公司,2026-11-12 10:00,客服,子,客户说算了\n".utf8), name: "投诉4.csv")
-        XCTAssertTrue(open.warnings.contains { $0.reasonZH == "文件中该投诉未撤诉，也未认定不成立，撤诉/不成立原因未导入" }, "\(open.warnings.map(\.reasonZH))")
+        XCTAssertTrue(open.warnings.contains { $0.reasonZH == "文件中该投诉既未撤诉，也未认定为不成立，因此文件中填写的撤诉/不成立原因未导入" }, "\(open.warnings.map(\.reasonZH))")
     }
 
     /// helper-201 2: a project the import adds at a later stage entered it when the file's 进入阶段
@@ -265,7 +265,7 @@ final class ExportTests: XCTestCase {
         let p = try g.importing(Data("客户,项目名称,阶段,进入阶段\n甲有限公司,一期,2,垃圾\n甲有限公司,二期,3,2099-01-01\n".utf8), name: "p.csv")
         XCTAssertEqual(p.counts[.projects]?.new, 2, "\(p.problems)")
         for (line, value, name) in [(2, "垃圾", "一期"), (3, "2099-01-01", "二期")] {
-            XCTAssertTrue(p.warnings.contains { $0.line == line && $0.reasonZH == "“\(value)”不是有效的时间（或晚于现在），项目“\(name)”将以导入时间作为进入当前阶段的时间" }, "\(p.warnings.map(\.reasonZH))")
+            XCTAssertTrue(p.warnings.contains { $0.line == line && $0.reasonZH == "“\(value)”不是有效时间，或晚于当前时间，项目“\(name)”进入当前阶段的时间已按导入时间记录" }, "\(p.warnings.map(\.reasonZH))")
         }
     }
 
@@ -313,7 +313,7 @@ final class ExportTests: XCTestCase {
         // A reason given again otherwise, or to a complaint not withdrawn, is not taken, and said
         // (it was "unchanged": helper-202 3).
         let again = try bare.importing(Data("客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉/不成立时间,撤诉/不成立原因\n上海浦东发展银行,2026-11-02 10:00,销售部,报价有误,已撤诉,2026-11-03 10:00,客户电话说明已解决\n".utf8), name: "投诉2.csv", commit: false) { $0.onDuplicate = .update }
-        XCTAssertTrue(again.warnings.contains { $0.reasonZH.hasPrefix("投诉 TS-2026-0001 已按原因“客户撤回投诉（导入文件“投诉.csv”未注明原因，按此记录）”登记撤诉/不成立，导入不会修改已记录的原因") }, "\(again.warnings.map(\.reasonZH))")
+        XCTAssertTrue(again.warnings.contains { $0.reasonZH.hasPrefix("投诉 TS-2026-0001 已登记撤诉/不成立，原因为“客户撤回投诉（导入文件“投诉.csv”未注明原因，按此记录）”；导入不会修改已登记的原因") }, "\(again.warnings.map(\.reasonZH))")
         // The archive's own complaints as a CSV (no record ids: rows matched by customer, time and text).
         let csv = String(decoding: try Exporter.write(try f.open(), options: Exporter.Options(kinds: [.complaints], format: .csv, now: testNow)).data, as: UTF8.self)
         XCTAssertEqual(try f.importing(Data(csv.utf8), name: "投诉.csv", commit: false).counts[.complaints]?.unchanged, 3)

@@ -247,8 +247,8 @@ extension Importer.ChangeSetBuilder {
                     table: tables[r.mapped].table.name, line: r.line, column: column, value: given,
                     reason: recorded.map { "complaint \(number) was withdrawn or found unfounded with the reason \($0); an import does not change a recorded reason, so this one is not taken" }
                         ?? "complaint \(number) is not withdrawn or found unfounded, so this reason is not taken",
-                    reasonZH: recorded.map { "投诉 \(number) 已按原因“\($0)”登记撤诉/不成立，导入不会修改已记录的原因，文件中的原因未导入" }
-                        ?? "投诉 \(number) 未撤诉，也未认定不成立，文件中的撤诉/不成立原因未导入"))
+                    reasonZH: recorded.map { "投诉 \(number) 已登记撤诉/不成立，原因为“\($0)”；导入不会修改已登记的原因，文件中的原因未导入" }
+                        ?? "投诉 \(number) 既未撤诉，也未认定为不成立，因此文件中填写的撤诉/不成立原因未导入"))
             }
         }
         return added ? .updated : .unchanged
@@ -424,7 +424,7 @@ extension Importer.ChangeSetBuilder {
             updateWarnings.append(ImportProblem(
                 table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .complaintNumber)?.header, value: given,
                 reason: "\(given) is not a complaint number of its year as SalesVault writes them (TS-\(DateParser.civil(DateParser.localDay(received)).year)-0001 to 9999): SalesVault numbers this complaint",
-                reasonZH: "编号“\(given)”不是该投诉受理年份的有效编号（应为 TS-\(DateParser.civil(DateParser.localDay(received)).year)-0001 至 9999），本条投诉导入后由系统编号"))
+                reasonZH: "编号“\(given)”不是该投诉受理年份的有效编号（应为 TS-\(DateParser.civil(DateParser.localDay(received)).year)-0001 至 TS-\(DateParser.civil(DateParser.localDay(received)).year)-9999），导入后由系统自动编号"))
         }
         if let given = r.refs["number"], let parts = ChangeDraft.keepableComplaintNumber(given, receivedAt: received) {
             if archiveComplaintNumbers == nil { archiveComplaintNumbers = ComplaintNumbers(archive.state) }
@@ -443,7 +443,7 @@ extension Importer.ChangeSetBuilder {
             updateWarnings.append(ImportProblem(
                 table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .gradeReason)?.header, value: given,
                 reason: "the complaint is not withdrawn or found unfounded in the file, so this reason is not taken",
-                reasonZH: "文件中该投诉未撤诉，也未认定不成立，撤诉/不成立原因未导入"))
+                reasonZH: "文件中该投诉既未撤诉，也未认定为不成立，因此文件中填写的撤诉/不成立原因未导入"))
         }
         let n = add(.fileComplaint(customer: customer, about: r.field("subject") ?? "", description: description, channel: r.field("channel"),
                                    complainant: complainant, receivedAt: received, number: number), row: i)

@@ -646,7 +646,7 @@ extension Importer.ChangeSetBuilder {
                     updateWarnings.append(ImportProblem(
                         table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .stageSince)?.header, value: bad,
                         reason: "\(bad) is no time, or a time to come, so the project \(name) enters its stage at the import",
-                        reasonZH: "“\(bad)”不是有效的时间（或晚于现在），项目“\(name)”将以导入时间作为进入当前阶段的时间"))
+                        reasonZH: "“\(bad)”不是有效时间，或晚于当前时间，项目“\(name)”进入当前阶段的时间已按导入时间记录"))
                 }
                 if let wanted = SalesStage.read(stage.trimmedWhitespace) { fileStages[ref] = wanted }
             }

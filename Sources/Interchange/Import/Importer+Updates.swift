@@ -245,13 +245,13 @@ extension Importer {
                 // with characters GBK does not have: its ? were typed (helper-202 2).
                 if mayBeCodePage936, let old = existing[number: spec.number]?.text, let reading = CodePage936.reading(input, from: old) {
                     let said = (en: "the \(spec.en) of \(existing.displayName) has ? where the archive has characters GBK cannot hold (\(old)): the file was saved as GBK (Excel's CSV on Chinese Windows), which lost them",
-                                zh: "\(existing.displayName)的“\(spec.zh)”在文件中为“\(input)”，档案中为“\(old)”。该文件以 GBK 编码保存（在中文版 Windows 上用 Excel 另存的 CSV 文件即为此编码），文件中的表情符号、¥ 等字符已变成问号")
+                                zh: "\(existing.displayName)的“\(spec.zh)”在文件中为“\(input)”，档案中为“\(old)”。该文件以 GBK 编码保存（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”即为此编码），表情符号、¥ 等字符保存后会变成问号")
                     let utf8 = (en: ". To change this field, save the file as \"CSV UTF-8\" or as a workbook (.xlsx) and import it again",
-                                zh: "。如确需修改此项，请将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
+                                zh: "。如确需修改“\(spec.zh)”，请将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
                     let how: (en: String, zh: String)
                     switch reading {
                     case .restored(let restored) where restored == old:
-                        how = (en: "; the archive's text is kept" + utf8.en, zh: "。此项导入时保留档案中的原内容" + utf8.zh)
+                        how = (en: "; the archive's text is kept" + utf8.en, zh: "。“\(spec.zh)”导入时保留档案中的原内容" + utf8.zh)
                     case .restored(let restored):
                         how = (en: "; those characters are kept where the ? stand, and the rest of the change is made: \(restored)",
                                zh: "。问号处保留档案中的原字符，其余修改照常导入，导入后为“\(restored)”")
@@ -260,7 +260,7 @@ extension Importer {
                         // (Not sure which ? stand for which: nothing the user did not type is
                         // written, and nothing lost: helper-204 1, 2.)
                         how = (en: "; which ? stand for them cannot be told, so the archive's text is kept and the file's change to this field is not made" + utf8.en,
-                               zh: "。无法确定文件中的问号是否代表这些字符，此项保留档案中的原内容，文件中对此项的修改未导入" + utf8.zh)
+                               zh: "。无法确定文件中的问号是原有的问号还是被替换的字符，因此“\(spec.zh)”保留档案中的原内容，文件中对“\(spec.zh)”的修改未导入" + utf8.zh)
                     }
                     warnings.append(ImportProblem(table: table, line: r.line, column: nil, value: input, reason: said.en + how.en, reasonZH: said.zh + how.zh))
                     continue

@@ -43,6 +43,19 @@ public final class Importer {
         return Identity.companyKey(text) == Identity.companyKey(name)
     }
 
+    /// In a file Excel may have saved in GBK (Chinese, GB18030 without a four-byte character),
+    /// the rows whose values hold ?: a character GBK lacks (an emoji, ¥) became one, also in the
+    /// records the file adds, which no archive text can give back (helper-205 4). Said once.
+    static func questionMarksOfGBK(_ source: ImportSource, _ rows: [Row]) -> ImportProblem? {
+        guard source.mayBeCodePage936, case .csv(.gb18030, _) = source.format, let table = source.tables.first?.name else { return nil }
+        let lines = rows.filter { r in r.fields.contains { $0.1.utf8.contains(UInt8(ascii: "?")) } || r.contact.contains { $0.1.utf8.contains(UInt8(ascii: "?")) } }.map(\.line)
+        guard let first = lines.first else { return nil }
+        return ImportProblem(
+            table: table, line: first, column: nil, value: nil,
+            reason: "the file was saved as GBK (Excel's CSV on Chinese Windows), where emoji, ¥ and other characters GBK lacks become ?; \(lineList(lines, zh: false)) hold ?: if they stood for such characters, they are imported as ?. Save the file as \"CSV UTF-8\" or as a workbook (.xlsx) and import it again",
+            reasonZH: "该文件以 GBK 编码保存（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”即为此编码），表情符号、¥ 等字符保存后会变成问号。\(lineList(lines, zh: true))含有问号：如原为这类字符，导入后将是问号。请将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
+    }
+
     /// Plans the import of `source`; nothing is written. A JSON file's records are said as
     /// records (本条记录), not rows (`ImportProblem.saidOfRecords`).
     public func preview(_ source: ImportSource) throws -> ImportPreview {
@@ -69,6 +82,7 @@ public final class Importer {
         PhaseClock.mark("tables mapped")
         var rows = readRows(tables, into: &preview)
         PhaseClock.mark("rows read")
+        if let note = Self.questionMarksOfGBK(source, rows) { preview.warnings.append(note) }
         if bulkCustomers(source, tables: tables, rows: rows, into: &preview) {
             if let warning = Self.zoneWarning(source) { preview.warnings.append(warning) }
             if rows.count >= 10_000 { Background.release(&rows, leaving: []) }

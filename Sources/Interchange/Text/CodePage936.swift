@@ -32,9 +32,9 @@ enum CodePage936 {
     enum Reading: Equatable {
         /// `saved` with its `?` runs given back the characters they stand for: each run of `?`
         /// is, in order, one of `original`'s runs of characters code page 936 cannot hold (one `?`
-        /// per character, or per UTF-16 unit), beside the same character of the text as that run
-        /// is (on both sides for a character beyond the BMP, where a typed ? and a second unit
-        /// look alike). Equal to `original` when only what was lost differs.
+        /// per character throughout the cell, or one per UTF-16 unit throughout), between the same
+        /// two characters of the text as that run is. Equal to `original` when only what was
+        /// lost differs.
         case restored(String)
         /// Its `?` may stand for lost characters, but not so surely: the run moved, one was
         /// deleted or typed, or `original` has a `?` of its own. The archive's text is kept.
@@ -70,13 +70,19 @@ enum CodePage936 {
             i = j
         }
         guard marks.count == lost.count else { return .ambiguous }
+        // One way of counting for the whole cell, as Excel counts (a ? typed beside an emoji read
+        // as its second unit in one run and not in another: helper-205 2); the same character on
+        // both sides of each run (one side gave 是否已签约? the tick of 已签约✓: helper-205 1).
+        var perCharacter = true, perUnit = true
         for (x, q) in zip(lost, marks) {
             let n = q.end - q.start
-            guard n == x.characters || n == x.units else { return .ambiguous }
+            perCharacter = perCharacter && n == x.characters
+            perUnit = perUnit && n == x.units
             let before = x.start > 0 && q.start > 0 && o[x.start - 1] == s[q.start - 1]
             let after = x.end < o.count && q.end < s.count && o[x.end] == s[q.end]
-            guard x.characters == x.units ? before || after : before && after else { return .ambiguous }
+            guard before && after else { return .ambiguous }
         }
+        guard perCharacter || perUnit else { return .ambiguous }
         var out = String.UnicodeScalarView()
         var at = 0
         for (x, q) in zip(lost, marks) {

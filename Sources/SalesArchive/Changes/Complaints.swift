@@ -87,7 +87,7 @@ extension ChangeDraft {
             next = 1
             while next <= 9_999, case let n = String(format: "TS-%04d-%04d", year, next), holders.taken(n) || reservedComplaintNumbers.contains(n) { next += 1 }
             guard next <= 9_999 else {
-                throw ArchiveError(.invalidValue, "every complaint number of \(year) is taken (TS-\(year)-0001 to 9999)", zh: "\(year) 年的投诉编号（TS-\(year)-0001 至 9999）已全部用完")
+                throw ArchiveError(.invalidValue, "every complaint number of \(year) is taken (TS-\(year)-0001 to 9999)", zh: "\(year) 年的投诉编号（TS-\(year)-0001 至 TS-\(year)-9999）已全部用完，无法再登记新投诉")
             }
         }
         let number = kept?.number ?? String(format: "TS-%04d-%04d", year, next)
