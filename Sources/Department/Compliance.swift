@@ -230,10 +230,7 @@ public struct ComplianceReport: Codable, Sendable {
                 // makes, rekey- and new-, beside an archive of the folder, whose owner's next
                 // change removes them (ArchiveFile.removeAbandonedTemporaries); any other is a
                 // stranger's: helper-201 7.)
-                let leftover: String? = name.range(of: #"\.svault\.(rekey|new)-[0-9a-f]{12}\.tmp$"#, options: .regularExpression).flatMap { r in
-                    let archive = String(name[..<r.lowerBound]) + ".svault"
-                    return names.contains(archive) && ArchiveTemporaries.isTemporaryName(name, of: archive) ? archive : nil
-                }
+                let leftover = ArchiveTemporaries.archive(ofTemporary: name).flatMap { $0.hasSuffix(".svault") && names.contains($0) ? $0 : nil }
                 rows.append(Row(archive: prefix + name, problem: leftover.map { "temporary file: left by an interrupted save of \($0) (its owner's next change removes it)" } ?? "foreign: not a .svault file",
                                 nonCompliant: false))
                 if leftover != nil { summary.temporaryFiles += 1 } else { summary.foreign += 1 }

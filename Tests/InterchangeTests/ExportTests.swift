@@ -53,6 +53,18 @@ final class ExportTests: XCTestCase {
         return out
     }
 
+    /// Two more complaints in `f`'s archive (TS-2026-0002 of 上海浦东发展银行, 报价有误;
+    /// TS-2026-0003 of 𠮷野家, 送货晚了), received a day before they were filed, five days before
+    /// `testNow`; returns when they were filed.
+    @discardableResult
+    func fileTwoComplaints(_ f: ImportFixture) throws -> Int64 {
+        let a = try f.open()
+        let t = testNow - 5 * 86_400
+        try a.fileComplaint(customer: "上海浦东发展银行", about: "销售部", description: "报价有误", receivedAt: t - 86_400, now: t)
+        try a.fileComplaint(customer: "𠮷野家餐饮有限公司", about: "物流", description: "送货晚了", receivedAt: t - 86_400, now: t)
+        return t
+    }
+
     func roundTrip(_ format: Exporter.Format) throws {
         let f = try populated()
         let a = try f.open()
@@ -170,12 +182,7 @@ final class ExportTests: XCTestCase {
     /// said; undone and imported again, they get them back; later complaints number on.
     func testImportedComplaintsKeepTheirNumbersUnlessTaken() throws {
         let f = try populated()
-        do {
-            let a = try f.open()
-            let t = testNow - 5 * 86_400
-            try a.fileComplaint(customer: "上海浦东发展银行", about: "销售部", description: "报价有误", receivedAt: t - 86_400, now: t)
-            try a.fileComplaint(customer: "𠮷野家餐饮有限公司", about: "物流", description: "送货晚了", receivedAt: t - 86_400, now: t)
-        }
+        try fileTwoComplaints(f)
         let numbers = { (a: CustomerArchive) in Dictionary(uniqueKeysWithValues: a.state.all(.complaint).map { ($0["description"]?.text ?? "", $0["number"]?.text ?? "") }) }
         let original = numbers(try f.open())
         XCTAssertEqual(Set(original.values), ["TS-2026-0001", "TS-2026-0002", "TS-2026-0003"])
@@ -276,11 +283,9 @@ final class ExportTests: XCTestCase {
     /// with --on-duplicate update the 被投诉人/部门 is edited, a recorded step refused.
     func testWithdrawnComplaintsRoundTripAndAComplaintRowOtherwiseIsNotUnchanged() throws {
         let f = try populated()
+        let t = try fileTwoComplaints(f)
         do {
             let a = try f.open()
-            let t = testNow - 5 * 86_400
-            try a.fileComplaint(customer: "上海浦东发展银行", about: "销售部", description: "报价有误", receivedAt: t - 86_400, now: t)
-            try a.fileComplaint(customer: "𠮷野家餐饮有限公司", about: "物流", description: "送货晚了", receivedAt: t - 86_400, now: t)
             try a.withdrawComplaint("TS-2026-0002", reason: "客户来电撤诉", at: t - 3_600, now: t)
             try a.withdrawComplaint("TS-2026-0003", unfounded: true, reason: "经核实按时送达", at: t - 3_600, now: t)
         }

@@ -64,7 +64,8 @@ public enum Exporter {
         return try options.kinds.map { kind in
             let specs = Schema.fields(kind.entity).filter { options.includeSecret || $0.sensitivity != .secret }
             var headers = [options.zh ? "记录号" : "ID"] + specs.map { Columns.header($0, zh: options.zh) }
-            var rows: [[Value]] = state.allOfLiveCustomers(kind.entity).map { e in
+            let entities = state.allOfLiveCustomers(kind.entity)
+            var rows: [[Value]] = entities.map { e in
                 [.text(e.shortID)] + specs.map { value($0, e[number: $0.number], state: state, zh: options.zh, byID: byID) }
             }
             // A withdrawn or unfounded complaint's reason, which the history keeps: read back by
@@ -72,7 +73,7 @@ public enum Exporter {
             if kind == .complaints {
                 let reasons = try archive.withdrawalReasons()
                 headers.append(Columns.withdrawalReasonHeader(zh: options.zh))
-                rows = zip(rows, state.allOfLiveCustomers(kind.entity)).map { row, e in row + [reasons[e.id].map(Value.text) ?? .empty] }
+                rows = zip(rows, entities).map { row, e in row + [reasons[e.id].map(Value.text) ?? .empty] }
             }
             // The removed people the exported records name, marked so (已移除: §6.1), after the
             // others: read back into another archive, the records keep them, as removed.

@@ -17,7 +17,8 @@ enum JSONExport {
             "exportedAt": FieldFormat.isoInstant(options.now), "includeSecret": options.includeSecret,
         ]
         for kind in options.kinds {
-            var records = archive.state.allOfLiveCustomers(kind.entity).map { FieldFormat.json($0, state: archive.state, includeSecret: options.includeSecret) }
+            let entities = archive.state.allOfLiveCustomers(kind.entity)
+            var records = entities.map { FieldFormat.json($0, state: archive.state, includeSecret: options.includeSecret) }
             // (The removed people the records name, `"removed": true`, as the sheets mark them.)
             if kind == .contacts {
                 for e in Exporter.removedNamed(archive.state, kinds: options.kinds) {
@@ -29,7 +30,7 @@ enum JSONExport {
             // (A complaint's withdrawal reason, kept in the history: helper-201 1.)
             if kind == .complaints {
                 let reasons = try archive.withdrawalReasons()
-                for (i, e) in archive.state.allOfLiveCustomers(kind.entity).enumerated() {
+                for (i, e) in entities.enumerated() {
                     if let reason = reasons[e.id] { records[i]["withdrawalReason"] = reason }
                 }
             }

@@ -418,7 +418,7 @@ extension Importer.ChangeSetBuilder {
         // numbered again: helper-201 4); said when another complaint has it.
         var number: String?
         if let given = r.refs["number"], ChangeDraft.keepableComplaintNumber(given, receivedAt: received) == nil,
-           String(String.UnicodeScalarView(given.unicodeScalars.map(\.asciiForm))).uppercased().hasPrefix("TS") {
+           CellReading.halfWidth(given).uppercased().hasPrefix("TS") {
             // (Written as ours, but not one a complaint of that time can have: TS-2025-0000,
             // TS-2025-12345, TS-9999-0001 for 2025. They were kept, or dropped unsaid: helper-202 5.)
             updateWarnings.append(ImportProblem(

@@ -54,8 +54,8 @@ public enum ColumnTarget: Hashable, Sendable {
     case sourceID
     /// For customers: a contact person on the same row (联系人, 手机, 职务…), by contact field key.
     case inlineContact(String)
-    /// The reason of a grade change, when an import updates a customer's grade, or of a stage
-    /// change, when it moves a project.
+    /// The reason of a grade change, when an import updates a customer's grade, of a stage
+    /// change, when it moves a project, or of a complaint's withdrawal (撤诉/不成立原因).
     case gradeReason
     /// A value SalesVault computes itself (last contact, stage since, status…): read, never imported.
     case computed

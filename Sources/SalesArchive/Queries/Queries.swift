@@ -119,12 +119,13 @@ extension CustomerArchive {
     /// The reason each withdrawn or unfounded complaint was given, by its id: kept in the
     /// history (the withdrawal's), not among its fields. Only complaints whose status is one of
     /// the two; an export writes it, and an import reads it back (helper-201 1: the copy said
-    /// 按导入文件“e.xlsx”记为：客户撤回投诉 instead).
-    public func withdrawalReasons() throws -> [UInt64: String] {
-        let ended = Set(state.all(.complaint).filter { ["withdrawn", "unfounded"].contains($0["status"]?.text ?? "") }.map(\.id))
+    /// 按导入文件“e.xlsx”记为：客户撤回投诉 instead). `customer`: only that customer's (its
+    /// history alone is read), as `complaint show` asks for one.
+    public func withdrawalReasons(customer: UInt64? = nil) throws -> [UInt64: String] {
+        let ended = Set(state.all(.complaint).filter { ["withdrawn", "unfounded"].contains($0["status"]?.text ?? "") && (customer == nil || $0["customer"]?.ref == customer) }.map(\.id))
         guard !ended.isEmpty else { return [:] }
         var out: [UInt64: String] = [:]
-        for h in try history() where h.kind == .complaint && ended.contains(h.id) && h.field?.key == "withdrawnAt" {
+        for h in try history(customer: customer) where h.kind == .complaint && ended.contains(h.id) && h.field?.key == "withdrawnAt" {
             if let reason = h.reason, h.new != nil { out[h.id] = reason }
         }
         return out

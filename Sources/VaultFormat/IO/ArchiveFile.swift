@@ -248,10 +248,18 @@ public enum ArchiveTemporaries {
     /// lower-case hex digits. Only such files are removed (a `.new-xyz.tmp` of someone else's was,
     /// while compliance called it foreign: helper-202 7); compliance names the same ones.
     public static func isTemporaryName(_ name: String, of base: String) -> Bool {
-        for tag in [".rekey-", ".new-"] where name.hasPrefix(base + tag) && name.hasSuffix(".tmp") {
-            let hex = name.utf8.dropFirst(base.utf8.count + tag.utf8.count).dropLast(4)
-            if hex.count == 12 && hex.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) { return true }
-        }
-        return false
+        archive(ofTemporary: name) == base
+    }
+
+    /// The archive name a temporary file of that kind belongs to (`A.svault` for
+    /// `A.svault.rekey-0123456789ab.tmp`), nil for any other name.
+    public static func archive(ofTemporary name: String) -> String? {
+        guard name.hasSuffix(".tmp") else { return nil }
+        let stem = name.dropLast(4)
+        let hex = stem.suffix(12)
+        guard hex.count == 12, hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return nil }
+        let rest = stem.dropLast(12)
+        for tag in [".rekey-", ".new-"] where rest.hasSuffix(tag) && rest.count > tag.count { return String(rest.dropLast(tag.count)) }
+        return nil
     }
 }

@@ -341,16 +341,14 @@ struct ComplaintCommand: ParsableCommand {
                 let e = try archive.resolve(.complaint, complaint)
                 // The reason it was withdrawn or found unfounded, kept in the history (it showed
                 // only there: helper-181).
-                let status = e["status"]?.text.flatMap(ComplaintStatus.init(rawValue:))
-                let reason = status == .withdrawn || status == .unfounded
-                    ? try archive.history(customer: e["customer"]?.ref).last { $0.kind == .complaint && $0.id == e.id && $0.field?.key == "withdrawnAt" }?.reason : nil
+                let reason = try archive.withdrawalReasons(customer: e["customer"]?.ref)[e.id]
                 if json {
                     var object = Render.json(e, archive: archive)
                     if let reason { object["withdrawalReason"] = reason }
                     return try Render.printJSON(object)
                 }
                 Render.show(e, archive: archive, includeSecret: false)
-                if let reason { print("  " + (Render.zh ? (status == .unfounded ? "不成立原因：" : "撤诉原因：") : "reason: ") + Terminal.safe(reason)) }
+                if let reason { print("  " + (Render.zh ? (e["status"]?.text == ComplaintStatus.unfounded.rawValue ? "不成立原因：" : "撤诉原因：") : "reason: ") + Terminal.safe(reason)) }
             }
         }
     }
