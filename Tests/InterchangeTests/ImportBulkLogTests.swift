@@ -52,6 +52,22 @@ final class ImportBulkLogTests: XCTestCase {
         XCTAssertTrue(a.plan?.events == b.plan?.events, "\(what): the events differ", line: line)
     }
 
+    /// A contact log saved by Excel in GBK whose summaries hold ? (an emoji or ¥ lost) goes the
+    /// general way, which says so once for the file; the bulk path said nothing (session 52's
+    /// known gap). Without ?, or in UTF-8, it stays on the bulk path.
+    func testAGBKLogWithQuestionMarksIsSaidAsTheGeneralReadingSaysIt() throws {
+        let f = try fixture()
+        let text = "日期,客户,方式,跟进内容\r\n2026-11-02 10:00,华南3电子有限公司,电话,报价 ?5万，客户说好?\r\n2026-11-03 10:00,华南4电子有限公司,拜访,面谈\r\n"
+        let gbk = try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: Data(text.utf8))
+        let (bulk, general) = try previews(gbk, in: f)
+        XCTAssertFalse(bulk.plannedInBulk, "the ? of a GBK save: the general reading")
+        Self.assertSame(bulk, general, "GBK with ?")
+        XCTAssertTrue(bulk.warnings.contains { $0.line == 2 && $0.reasonZH.contains("第 2 行含有问号：如原为这类字符，导入后将是问号") }, "\(bulk.warnings.map(\.reasonZH))")
+        let plain = try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: Data(text.replacingOccurrences(of: "?", with: "").utf8))
+        XCTAssertTrue(try f.importing(plain, name: "跟进.csv", commit: false).plannedInBulk, "no ?: the bulk path")
+        XCTAssertTrue(try f.importing(Data(("\u{FEFF}" + text).utf8), name: "跟进.csv", commit: false).plannedInBulk, "UTF-8: its ? were typed")
+    }
+
     /// A row may name an archive customer by its short name or an alias, as `log add` may (both
     /// readings alike); a short name or alias of two customers (an archive written before such
     /// pairs were refused) is refused as ambiguous, with what to write instead; a customer's own

@@ -202,6 +202,10 @@ final class ImportTests: XCTestCase {
         let kept = try f.importing(try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: utf8(beside)), name: "c3.csv") { $0.onDuplicate = .update }
         XCTAssertEqual(kept.counts[.customers]?.unchanged, 1, "\(kept.problems)")
         XCTAssertTrue(kept.warnings.contains { $0.reasonZH.contains("无法确定文件中的问号是原有的问号还是被替换的字符，因此“备注”保留档案中的原内容，文件中对“备注”的修改未导入") }, "\(kept.warnings.map(\.reasonZH))")
+        // (Counted as a value left out: the summary said "nothing to update, the archive's
+        // records are already as the file has them".)
+        XCTAssertEqual(kept.valuesLeftOut, 1)
+        XCTAssertEqual(p.valuesLeftOut, 1, "熊猫's note (its run at the start of the text cannot be told), not 华为's, restored as it was: \(p.warnings.map(\.reasonZH))")
         let edited = "客户名称,客户等级,行业,备注\r\n华为技术有限公司,A,通信,客户很满意 ? 预算 ?300万，下周签约\r\n"
         let q = try f.importing(try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: utf8(edited)), name: "c3.csv") { $0.onDuplicate = .update }
         XCTAssertEqual(q.counts[.customers]?.updated, 1, "\(q.problems)")
@@ -233,6 +237,36 @@ final class ImportTests: XCTestCase {
                                   ("??AC??", "😀A😁B🎉"), ("问题? 答复??", "问题? 答复😀"), ("好??", "好😀😀"), ("a?b", "a😀c"), ("x?", "😀"),
                                   ("是否已签约?", "已签约✓"), ("价格?还没定", "价格¥300万"), ("约?300万", "约 ¥300万"), ("甲??乙 丙?丁 改", "甲😀乙 丙😀丁")] {
             XCTAssertEqual(CodePage936.reading(saved, from: original), .ambiguous, "\(saved) against \(original)")
+        }
+    }
+
+    /// helper-205 3: a GBK file whose few Chinese characters are also well-formed UTF-8 (山峡实业
+    /// is ɽϿʵҵ) was read as UTF-8 and imported as that, without a word. It is read as GBK, and
+    /// the note says so, with both readings and how to ask for UTF-8; a UTF-8 file of French or
+    /// Russian names stays UTF-8.
+    func testAGBKFileThatIsWellFormedUTF8TooIsReadAsGBKAndSaid() throws {
+        let text = "Company,Grade,Note\r\nShanxia Trading,B,new\r\n山峡实业,A,ok\r\n"
+        let gbk = try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: utf8(text))
+        XCTAssertNotNil(String(data: gbk, encoding: .utf8), "the GBK bytes are well-formed UTF-8 too (the case itself)")
+        XCTAssertEqual(TextEncoding.detect(gbk), .gb18030)
+        let f = try ImportFixture()
+        let p = try f.importing(gbk, name: "customers.csv")
+        XCTAssertEqual(p.source.format, .csv(.gb18030, delimiter: UInt8(ascii: ",")))
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        let note = try XCTUnwrap(p.warnings.first { $0.reasonZH.hasPrefix("该文件既可按 UTF-8 编码读取，也可按 GBK 编码读取") }, "\(p.warnings.map(\.reasonZH))")
+        XCTAssertEqual(note.line, 3)
+        XCTAssertTrue(note.reasonZH.contains("按 UTF-8 读取得到“ɽϿʵҵ”") && note.reasonZH.contains("读作“山峡实业”") && note.reasonZH.contains("--encoding utf-8"), note.reasonZH)
+        XCTAssertEqual(Set(try f.open().state.all(.customer).compactMap { $0["name"]?.text }), ["Shanxia Trading", "山峡实业"])
+        // Asked for as UTF-8, it is UTF-8, and nothing is said.
+        let asked = try ImportSource.read(gbk, fileName: "customers.csv", encoding: .utf8)
+        XCTAssertEqual(asked.format, .csv(.utf8, delimiter: UInt8(ascii: ",")))
+        XCTAssertNil(asked.gbkNotUTF8)
+        // UTF-8 that is no such accident: names in French, German, Russian, Greek, a lone é, a
+        // degree sign beside it, and one Chinese word (a three-byte sequence).
+        for utf8Text in ["Name\nCafé Crème SARL\n", "Name\nMüller & Söhne\n", "Name\nИванов и партнёры\n", "Name\nΑθήνα ΑΕ\n",
+                         "Name,Note\nRenée,25°é\n", "Name\nÉcole ©\nɽϿ 山峡\n"] {
+            XCTAssertEqual(TextEncoding.detect(utf8(utf8Text)), .utf8, utf8Text)
+            XCTAssertNil(TextEncoding.gbkReadAsUTF8(utf8(utf8Text)), utf8Text)
         }
     }
 

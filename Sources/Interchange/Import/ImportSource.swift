@@ -86,6 +86,9 @@ public struct ImportSource: Sendable {
     /// A GB18030/GBK text file without a four-byte sequence: what Excel on Chinese Windows saves
     /// in code page 936, where a character it cannot hold became ? (`CodePage936`).
     public internal(set) var mayBeCodePage936 = false
+    /// A file read as GBK although its bytes are well-formed UTF-8 too, as UTF-8 no one's
+    /// writing (`TextEncoding.gbkReadAsUTF8`): the line and the two readings, said on import.
+    public internal(set) var gbkNotUTF8: (line: Int, utf8: String, gbk: String)?
 
     public init(fileName: String, sha256: String, format: Format, tables: [Table], exportedFrom: Origin? = nil, encrypted: Bool = false) {
         self.fileName = fileName
@@ -224,6 +227,7 @@ public struct ImportSource: Sendable {
         let (table, delimiter) = try CSVReader.read(text, name: fileName)
         var source = ImportSource(fileName: fileName, sha256: digest, format: .csv(enc, delimiter: delimiter), tables: [table])
         source.mayBeCodePage936 = enc == .gb18030 && !hasFourByteGB18030(data)
+        if encoding == nil, enc == .gb18030 { source.gbkNotUTF8 = TextEncoding.gbkReadAsUTF8(data) }
         return source
     }
 

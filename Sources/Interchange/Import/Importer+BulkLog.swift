@@ -17,6 +17,9 @@ extension Importer {
     func bulkLog(_ source: ImportSource, tables: [MappedTable], into preview: inout ImportPreview) throws -> Bool {
         guard options.planInBulk, tables.count == 1, let mapped = tables.first, mapped.kind == .log, mapped.problems.isEmpty,
               mapped.table.volatileFormulas.isEmpty,  // (=TODAY() refuses its row: the general reading says so)
+              // (A GBK save whose cells hold ?: the general reading says what GBK may have lost
+              // (`questionMarksOfGBK`; the bulk path said nothing).)
+              !(source.mayBeCodePage936 && mapped.table.rows.contains { $0.cells.contains { if case .text(let t) = $0 { t.utf8.contains(UInt8(ascii: "?")) } else { false } } }),
               mapped.columns.allSatisfy({ column in
                   switch column.target {
                   case .field(let key): return Self.bulkLogFields.contains(key)

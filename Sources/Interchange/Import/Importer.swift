@@ -21,6 +21,9 @@ public final class Importer {
     /// The file may have been saved in code page 936 (`ImportSource.mayBeCodePage936`): a ? where
     /// the archive has a character GBK cannot hold is that character lost. Found per preview.
     var mayBeCodePage936 = false
+    /// The fields a GBK file's ? left as the archive has them, the file's change not made
+    /// (counted in `ImportPreview.valuesLeftOut`: the summary said "nothing to update").
+    var fieldsKeptForQuestionMarks = 0
 
     public init(archive: CustomerArchive, options: ImportOptions) {
         self.archive = archive
@@ -56,6 +59,16 @@ public final class Importer {
             reasonZH: "该文件以 GBK 编码保存（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”即为此编码），表情符号、¥ 等字符保存后会变成问号。\(lineList(lines, zh: true))含有问号：如原为这类字符，导入后将是问号。请将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
     }
 
+    /// A file whose bytes read as UTF-8 and as GBK, taken as GBK: which, why, and how to say
+    /// otherwise (helper-205 3: it was read as UTF-8, 山峡实业 imported as ɽϿʵҵ, without a word).
+    static func gbkNotUTF8Note(_ source: ImportSource) -> ImportProblem? {
+        guard let seen = source.gbkNotUTF8, let table = source.tables.first?.name else { return nil }
+        return ImportProblem(
+            table: table, line: seen.line, column: nil, value: nil,
+            reason: "the file reads both as UTF-8 and as GBK; as UTF-8 it gives \"\(seen.utf8)\", which is no one's writing, so it is read as GBK (Excel's CSV on Chinese Windows): \"\(seen.gbk)\". If that is wrong, import it again with --encoding utf-8",
+            reasonZH: "该文件既可按 UTF-8 编码读取，也可按 GBK 编码读取。按 UTF-8 读取得到“\(seen.utf8)”，不成文字，因此按 GBK 编码读取（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”即为此编码），读作“\(seen.gbk)”。如读取有误，请加上 --encoding utf-8 重新导入")
+    }
+
     /// Plans the import of `source`; nothing is written. A JSON file's records are said as
     /// records (本条记录), not rows (`ImportProblem.saidOfRecords`).
     public func preview(_ source: ImportSource) throws -> ImportPreview {
@@ -66,6 +79,7 @@ public final class Importer {
 
     private func plannedPreview(_ source: ImportSource) throws -> ImportPreview {
         var preview = ImportPreview(source: source)
+        if let note = Self.gbkNotUTF8Note(source) { preview.warnings.append(note) }
         options.fileTimeZone = Self.fileZone(source)
         mayBeCodePage936 = source.mayBeCodePage936
         recordIDs = Self.recordIDs(of: source, into: archive)
@@ -101,8 +115,11 @@ public final class Importer {
         var identical = Set<Int>()
         var updateRefuses: [Int: [ImportProblem]]?  // (the duplicates' problems under update, asked once)
         var namingUnclear = Set<Int>()  // (over every pass: --only-valid leaves them out of the last)
+        var keptForQuestionMarks = 0  // (of the last build: a probe's are not the import's)
         for _ in 0..<50 {
+            fieldsKeptForQuestionMarks = 0
             built = buildChangeSet(rows, tables: tables, excluding: excluded, source: source, identical: identical)
+            keptForQuestionMarks = fieldsKeptForQuestionMarks
             if options.onDuplicate == .refuse, identical.isEmpty, !built.archiveDuplicates.isEmpty {
                 // Rows the archive has as the file has them are not refused: the same list
                 // imported again (a salesperson's sheet that grows week by week) imports what is
@@ -110,7 +127,11 @@ public final class Importer {
                 let probe = probeUpdate(rows, tables: tables, excluding: excluded, source: source)
                 identical = identicalRows(probe, among: built.archiveDuplicates)
                 updateRefuses = probe.problems
-                if !identical.isEmpty { built = buildChangeSet(rows, tables: tables, excluding: excluded, source: source, identical: identical) }
+                if !identical.isEmpty {
+                    fieldsKeptForQuestionMarks = 0
+                    built = buildChangeSet(rows, tables: tables, excluding: excluded, source: source, identical: identical)
+                    keptForQuestionMarks = fieldsKeptForQuestionMarks
+                }
             }
             if options.onDuplicate == .refuse, updateRefuses == nil, !built.duplicateRows.isEmpty {
                 updateRefuses = probeUpdate(rows, tables: tables, excluding: excluded, source: source).problems
@@ -169,7 +190,7 @@ public final class Importer {
         // The preview: counts by kind and status, problems in file order.
         preview.problems += tables.flatMap(\.problems)  // whole-table problems first
         preview.duplicatesRefused = built.duplicatesRefused
-        preview.valuesLeftOut = built.valuesLeftOut
+        preview.valuesLeftOut = built.valuesLeftOut + keptForQuestionMarks
         preview.namingUnclearCustomer = namingUnclear.count
         if let updateRefuses {
             preview.duplicatesUpdateRefuses = built.duplicateRows.sorted().compactMap { updateRefuses[$0]?.first }

@@ -90,10 +90,71 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         // Only ASCII text in UTF-16 is well-formed UTF-8 (its NULs are), and has no byte above 7F.
         let hasNUL = data.withUnsafeBytes { raw in raw.baseAddress.map { memchr($0, 0, raw.count) != nil } ?? false }
         let wellFormed = hasNUL ? firstInvalidUTF8(data) == nil : nil
-        if wellFormed == true, data.contains(where: { $0 >= 0x80 }) { return (.utf8, true) }
+        if wellFormed == true, data.contains(where: { $0 >= 0x80 }) { return gbkReadAsUTF8(data) == nil ? (.utf8, true) : (.gb18030, false) }
         if let utf16 = utf16ByNULPattern(data) { return (utf16, false) }
-        if wellFormed ?? (firstInvalidUTF8(data) == nil) { return (.utf8, true) }
+        if wellFormed ?? (firstInvalidUTF8(data) == nil) { return gbkReadAsUTF8(data) == nil ? (.utf8, true) : (.gb18030, false) }
         return (mostlyUTF8(data) ? .utf8 : .gb18030, false)
+    }
+
+    /// Where well-formed UTF-8 `data` is GBK text that happens to be well-formed UTF-8 too
+    /// (helper-205 3: 山峡实业 in GBK read as ɽϿʵҵ, without a word): the first such run, its
+    /// line, and both readings; nil when the file is the UTF-8 it looks like.
+    ///
+    /// About one GB2312 character in seven (lead byte C2–DF, trail A1–BF) is also a two-byte
+    /// UTF-8 character, so a file whose Chinese is a few such characters reads as UTF-8. It is
+    /// taken as GBK when every character beyond ASCII is such a pair (no three-byte UTF-8
+    /// sequence, which all Chinese UTF-8 has; no trail byte 80–A0, which GB2312 has not and
+    /// Russian or German UTF-8 has: р, ß) and some run of them is no one's writing: two or more
+    /// side by side from different scripts (Greek beside Cyrillic), or an IPA letter, spacing
+    /// modifier or combining mark (U+0250–U+036F), which business text does not have. French
+    /// or Russian names (é alone, Cyrillic words) stay UTF-8.
+    static func gbkReadAsUTF8(_ data: Data) -> (line: Int, utf8: String, gbk: String)? {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> (line: Int, utf8: String, gbk: String)? in
+            let b = raw.bindMemory(to: UInt8.self)
+            // The script of the character a pair stands for, by its code point.
+            func script(_ lead: UInt8, _ trail: UInt8) -> Int {
+                let cp = Int(lead & 0x1F) << 6 | Int(trail & 0x3F)
+                switch cp {
+                case ..<0x250: return 0  // Latin
+                case ..<0x370: return 1  // IPA, modifiers, combining marks
+                case ..<0x400: return 2  // Greek
+                case ..<0x530: return 3  // Cyrillic
+                case ..<0x590: return 4  // Armenian
+                case ..<0x600: return 5  // Hebrew
+                case ..<0x700: return 6  // Arabic
+                default: return 7        // Syriac, Thaana, NKo
+                }
+            }
+            var i = 0, line = 1
+            var found: (line: Int, start: Int, end: Int)?
+            var runStart = -1, runScripts = Set<Int>(), runOdd = false
+            func endRun(at end: Int) {
+                if runStart >= 0, found == nil, runOdd || runScripts.count > 1 { found = (line, runStart, end) }
+                runStart = -1
+                runScripts.removeAll(keepingCapacity: true)
+                runOdd = false
+            }
+            while i < b.count {
+                let c = b[i]
+                if c < 0x80 {
+                    endRun(at: i)
+                    if c == 0x0A { line += 1 }
+                    i += 1
+                    continue
+                }
+                guard (0xC2...0xDF).contains(c), i + 1 < b.count, (0xA1...0xBF).contains(b[i + 1]) else { return nil }
+                if runStart < 0 { runStart = i }
+                let s = script(c, b[i + 1])
+                runScripts.insert(s)
+                if s == 1 { runOdd = true }
+                i += 2
+            }
+            endRun(at: b.count)
+            guard let found else { return nil }
+            let run = UnsafeBufferPointer(rebasing: b[found.start..<found.end])
+            guard let gbk = try? GB18030Converter.decode(run) else { return nil }
+            return (found.line, String(decoding: run, as: UTF8.self), gbk)
+        }
     }
 
     /// Whether at least 90% of the non-ASCII bytes of `data` (and at least one 3-byte sequence)
