@@ -1311,8 +1311,31 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(cell(1, "备注"), .text("=HYPERLINK(\"http://x\",\"点我\")"))
         let styles = String(decoding: try Tool.python("import io,sys,zipfile; sys.stdout.write(zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read())).read('xl/styles.xml').decode())", input: output.data), as: UTF8.self)
         XCTAssertTrue(styles.contains(#"quotePrefix="1""#), styles)
-        // A text whose apostrophe comes before = keeps one more, which an import takes off.
-        XCTAssertEqual(XLSXCell.guardedText("'=SUM(A1)"), XLSXCell(.text("''=SUM(A1)")))
+        // A text whose apostrophe comes before = is written as it is, quoted (it was written
+        // ''=SUM(A1), which Excel showed with both apostrophes); the reader gives a quoted cell's
+        // apostrophe one more, which the import takes off: the note comes back as it was.
+        XCTAssertEqual(XLSXCell.guardedText("'=SUM(A1)"), XLSXCell(.text("'=SUM(A1)"), quotePrefix: true))
+        _ = try a.edit(.customer, "𠮷野家餐饮有限公司", fields: [("note", "'=SUM(A1)")], now: testNow)
+        let quoted = try Exporter.write(a, options: Exporter.Options(kinds: [.customers], format: .xlsx, now: testNow)).data
+        let shown = String(decoding: try Tool.python("import io,sys,openpyxl\nws = openpyxl.load_workbook(io.BytesIO(sys.stdin.buffer.read()))['客户']\nfor row in ws.iter_rows():\n    for c in row:\n        if isinstance(c.value, str) and 'SUM' in c.value: sys.stdout.write(repr((c.value, bool(c.quotePrefix))))", input: quoted), as: UTF8.self)
+        XCTAssertEqual(shown, "(\"'=SUM(A1)\", True)", "openpyxl reads the text as written, quoted")
+        let back = try ImportFixture()
+        XCTAssertTrue(try back.importing(quoted, name: "客户.xlsx").canCommit)
+        XCTAssertEqual(try back.open().state.all(.customer).first { $0["name"]?.text == "𠮷野家餐饮有限公司" }?["note"]?.text, "'=SUM(A1)")
+        // As a user's Excel has them: ''=x typed (text '=x, quoted) is '=x; '=x typed (text =x,
+        // quoted) is =x; an older export's '=x (not quoted) is =x.
+        let typed = try Tool.python("""
+            import io, sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = '客户'
+            ws.append(['客户名称', '备注'])
+            for name, note, quoted in [('甲公司', "'=x", True), ('乙公司', '=y', True), ('丙公司', "'=z", False)]:
+                ws.append([name, note]); c = ws.cell(row=ws.max_row, column=2); c.data_type = 's'; c.quotePrefix = quoted
+            out = io.BytesIO(); wb.save(out); sys.stdout.buffer.write(out.getvalue())
+            """, input: Data())
+        let users = try ImportFixture()
+        XCTAssertTrue(try users.importing(typed, name: "客户.xlsx").canCommit)
+        let notes = Dictionary(uniqueKeysWithValues: try users.open().state.all(.customer).map { ($0["name"]?.text ?? "", $0["note"]?.text ?? "") })
+        XCTAssertEqual(notes, ["甲公司": "'=x", "乙公司": "=y", "丙公司": "=z"])
         XCTAssertEqual(XLSXCell.guardedText("-308"), XLSXCell(.text("-308")), "a negative number is no formula")
         XCTAssertEqual(XLSXCell.guardedText("+86 138"), XLSXCell(.text("+86 138"), quotePrefix: true))
         XCTAssertEqual(cell(2, "客户编号"), .text("007"), "leading zeros: text stays text")

@@ -59,8 +59,15 @@ enum SheetParser {
         }
 
         func finishCell() throws {
-            let value = try cellValue(cell, part: part, row: rowNumber, sharedStrings: sharedStrings,
+            var value = try cellValue(cell, part: part, row: rowNumber, sharedStrings: sharedStrings,
                                       styles: styles, date1904: date1904)
+            // Text after Excel's quote prefix is shown as it is written: an apostrophe it starts
+            // with is the text's own, not the one the import takes off before = + - @
+            // (`FormulaGuard.restore`), so it is given one more here ('=x typed after the prefix
+            // was imported as =x, and the export wrote such a note ''=x: helper-201 6).
+            if case .text(let t) = value, t.unicodeScalars.first == "'", styles.hasQuotePrefix(cell.style), FormulaGuard.needsGuard(t) {
+                value = .text("'" + t)
+            }
             let index = cell.column - 1
             if index >= rowCells.count {
                 let added = index + 1 - rowCells.count

@@ -11,6 +11,8 @@ struct StyleInfo {
     var amountUnits: [NumberFormat.AmountUnit?] = []
     /// By style, the digit pattern its format shows a whole number with (`NumberFormat.digitPattern`).
     var digitPatterns: [NumberFormat.DigitPattern?] = []
+    /// Excel's quote prefix of each cell format (`quotePrefix="1"`), when any has one.
+    var quotePrefixes: [Bool] = []
     static let empty = StyleInfo(isDateStyle: [])
 
     init(isDateStyle: [Bool]) { self.isDateStyle = isDateStyle }
@@ -21,6 +23,7 @@ struct StyleInfo {
         var customDates: [Int: Bool] = [:]
         var customDateOnly: Set<Int> = []
         var xfFormats: [Int] = []
+        var xfQuoted: [Bool] = []
         var inCellXfs = false
         try XMLEvents.parse(xml, part: part, start: { name, attributes in
             switch name {
@@ -34,6 +37,7 @@ struct StyleInfo {
             case "cellXfs": inCellXfs = true
             case "xf" where inCellXfs:
                 xfFormats.append(attributes["numFmtId"].flatMap { Int($0) } ?? 0)
+                xfQuoted.append(attributes["quotePrefix"].map { $0 == "1" || $0.lowercased() == "true" } ?? false)
             default: break
             }
         }, end: { name in
@@ -42,6 +46,7 @@ struct StyleInfo {
         isDateStyle = xfFormats.map { customDates[$0] ?? NumberFormat.isBuiltInDate($0) }
         hidesTime = xfFormats.map { customDates[$0] == nil ? NumberFormat.isBuiltInDateOnly($0) : customDateOnly.contains($0) }
         if !customPatterns.isEmpty { digitPatterns = xfFormats.map { customPatterns[$0] } }
+        if xfQuoted.contains(true) { quotePrefixes = xfQuoted }
         // (Built-in formats 9 and 10 are 0% and 0.00%.)
         if !customUnits.isEmpty || xfFormats.contains(where: { $0 == 9 || $0 == 10 }) {
             amountUnits = xfFormats.map { customUnits[$0] ?? ($0 == 9 || $0 == 10 ? .percent : nil) }
@@ -51,6 +56,8 @@ struct StyleInfo {
     func digitPattern(_ style: Int) -> NumberFormat.DigitPattern? { style >= 0 && style < digitPatterns.count ? digitPatterns[style] : nil }
 
     func amountUnit(_ style: Int) -> NumberFormat.AmountUnit? { style >= 0 && style < amountUnits.count ? amountUnits[style] : nil }
+
+    func hasQuotePrefix(_ style: Int) -> Bool { style >= 0 && style < quotePrefixes.count && quotePrefixes[style] }
 
     func isDate(_ style: Int) -> Bool { style >= 0 && style < isDateStyle.count && isDateStyle[style] }
 

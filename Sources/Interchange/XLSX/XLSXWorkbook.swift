@@ -105,14 +105,14 @@ public struct XLSXCell: Sendable, Equatable {
 
     public static func text(_ s: String) -> XLSXCell { XLSXCell(.text(s)) }
 
-    /// Text that would read as a formula once edited in Excel (= + - @ TAB or CR first): written
-    /// as it is, with the quote prefix, so that it shows without the apostrophe the CSV needs
-    /// (the workbook showed '+86 138…: helper-201 6) and is never made a formula. Text whose
-    /// apostrophes come before such a character gets one more, as in CSV, so that an import,
-    /// which takes one off (`FormulaGuard.restore`), gives back what was written.
+    /// Text that would read as a formula once edited in Excel (= + - @ TAB or CR first, after
+    /// any apostrophes): written as it is, with the quote prefix, so that it shows without the
+    /// apostrophe the CSV needs (the workbook showed '+86 138…: helper-201 6) and is never made a
+    /// formula. Text whose apostrophes come before such a character is written as it is too
+    /// (it was given one more, and showed ''=x): the reader gives a quoted cell's apostrophe one
+    /// more (`SheetParser`), which the import takes off again (`FormulaGuard.restore`).
     public static func guardedText(_ s: String, fill: String? = nil, bold: Bool = false) -> XLSXCell {
         guard FormulaGuard.needsGuard(s) else { return XLSXCell(.text(s), fill: fill, bold: bold) }
-        if s.unicodeScalars.first == "'" { return XLSXCell(.text(FormulaGuard.neutralise(s)), fill: fill, bold: bold) }
         return XLSXCell(.text(s), fill: fill, bold: bold, quotePrefix: true)
     }
     public static let empty = XLSXCell(.empty)
