@@ -42,7 +42,7 @@ final class ExportTests: XCTestCase {
         for kind in ImportKind.order {
             out[kind.rawValue] = a.state.all(kind.entity).map { e in
                 var fields: [String: String] = [:]
-                for spec in Schema.fields(kind.entity) where !["stageSince"].contains(spec.key) {
+                for spec in Schema.fields(kind.entity) {
                     guard let v = e[number: spec.number] else { continue }
                     fields[spec.key] = FieldFormat.text(spec, v, zh: true, state: a.state, instant: { String($0) })
                         .replacingOccurrences(of: #"( \(|（)[CRP][0-9]+(\)|）)"#, with: "", options: .regularExpression)  // (Chinese brackets in Chinese)
