@@ -77,6 +77,88 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertTrue(p.canCommit)
         XCTAssertEqual(try comparable(g.open()), original)
+        // Each project's moves between stages, at their times with their reasons.
+        let moves = try a.stageMoves().values.flatMap { $0 }
+        XCTAssertEqual(moves.map(\.to), [.bidding])
+        XCTAssertEqual(try g.open().stageMoves().values.flatMap { $0 }, moves)
+    }
+
+    /// A project's way through the stages (阶段历程) goes with it: an export writes each move
+    /// (time, stages, reason), and an import of the project into another archive makes them
+    /// again (a handed-over project arrived at its stage in one move, at the import). A stage the
+    /// row changed since is one more move; a history edited out of order, or not read, is said,
+    /// and the project goes to its stage in one move, as before.
+    func testAProjectsStageHistoryGoesWithItThroughEveryFormat() throws {
+        let f = try populated()
+        let a = try f.open()
+        let t = testNow - 4 * 86_400
+        try a.addProject(customer: "𠮷野家餐饮有限公司", name: "门店收银系统", now: t)
+        try a.setStage("门店收银系统", to: "2", reason: nil, at: t + 3_600, now: t + 7_200)
+        try a.setStage("门店收银系统", to: "4", reason: "客户决定议标\n不再公开招标", now: t + 86_400)
+        try a.setStage("门店收银系统", to: "3", reason: "客户改为公开招标", now: t + 2 * 86_400)
+        let original = try a.stageMoves()
+        let shop = try a.resolve(.project, "门店收银系统").id
+        XCTAssertEqual(original[shop]?.map(\.to), [.projectInitiation, .businessNegotiation, .bidding])
+        XCTAssertEqual(original[shop]?.first?.at, t + 3_600, "the move's own time (--at)")
+        for format in [Exporter.Format.xlsx, .csv, .json] {
+            let options = Exporter.Options(kinds: format == .csv ? [.projects] : ImportKind.order, format: format, now: testNow)
+            let data = try Exporter.write(a, options: options).data
+            let g = try ImportFixture(owner: "李娜")
+            if format == .csv {
+                let h = try g.open()
+                try h.addCustomer(name: "上海浦东发展银行", now: t)
+                try h.addCustomer(name: "𠮷野家餐饮有限公司", now: t)
+                try h.addContact(customer: "上海浦东发展银行", name: "王敏", now: t)
+                try h.addContact(customer: "上海浦东发展银行", name: "李雷", now: t)
+            }
+            let p = try g.importing(data, name: "export.\(format.rawValue)")
+            XCTAssertTrue(p.canCommit, "\(format): \(p.problems)")
+            let copy = try g.open()
+            let moves = try copy.stageMoves()
+            XCTAssertEqual(moves[try copy.resolve(.project, "门店收银系统").id], original[shop], "\(format)")
+            XCTAssertEqual(moves[try copy.resolve(.project, "园区网络改造").id]?.map(\.reason), ["客户已立项，直接进入招投标"], "\(format)")
+            XCTAssertEqual(try copy.resolve(.project, "门店收银系统")["stage"]?.text, "bidding")
+        }
+        XCTAssertEqual(StageHistoryText.text(original[shop]!, zh: true).components(separatedBy: "\n").dropFirst().prefix(2),
+                       ["\(Exporter.csvText(.instant(t + 86_400))) 2 项目立项 → 4 商务谈判：客户决定议标", "不再公开招标"], "a line per move, a reason's lines after it")
+        // Edited: the stage moved on in the sheet (one more move, at 进入阶段), or the history
+        // made out of order (said; one move).
+        let table = try Exporter.tables(a, options: Exporter.Options(kinds: [.projects], format: .csv, now: testNow))[0]
+        let history = try XCTUnwrap(table.headers.firstIndex(of: "阶段历程"))
+        let stage = try XCTUnwrap(table.headers.firstIndex(of: "销售阶段"))
+        let since = try XCTUnwrap(table.headers.firstIndex(of: "进入阶段"))
+        func csv(_ edit: (inout [[Exporter.Value]]) -> Void) throws -> Data {
+            var rows = table.rows
+            edit(&rows)
+            var writer = CSVWriter(encoding: .utf8BOM)
+            writer.append(table.headers)
+            for r in rows { writer.append(r.map { Exporter.csvText($0) }) }
+            return try writer.data()
+        }
+        let row = try XCTUnwrap(table.rows.firstIndex { $0.contains(.text("门店收银系统")) })
+        let moved = try csv { rows in
+            rows[row][stage] = .text("5")
+            rows[row][since] = .text(Exporter.csvText(.instant(t + 3 * 86_400)))
+        }
+        let g = try populated()
+        let p = try g.importing(moved, name: "projects.csv") { $0.onDuplicate = .skip }
+        XCTAssertTrue(p.canCommit, "\(p.problems)")
+        let copy = try g.open()
+        let made = try copy.stageMoves()[try copy.resolve(.project, "门店收银系统").id]
+        XCTAssertEqual(made?.map(\.to), [.projectInitiation, .businessNegotiation, .bidding, .contract])
+        XCTAssertEqual(made?.last?.at, t + 3 * 86_400, "the row's 进入阶段")
+        let swapped = try csv { rows in
+            let lines = StageHistoryText.text(original[shop]!, zh: true).components(separatedBy: "\n")
+            rows[row][history] = .text([lines[0], lines[3], lines[1], lines[2]].joined(separator: "\n"))
+        }
+        let h = try populated()
+        let q = try h.importing(swapped, name: "projects.csv") { $0.onDuplicate = .skip }
+        XCTAssertTrue(q.canCommit, "\(q.problems)")
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH == "项目“门店收银系统”的阶段历程无法按文件补记：第 2 行从“4 商务谈判”开始，但第 1 行结束于“2 项目立项”，前后不衔接。该项目将直接进入文件中的当前阶段" }, "\(q.warnings.map(\.reasonZH))")
+        let one = try h.open()
+        XCTAssertEqual(try one.stageMoves()[try one.resolve(.project, "门店收银系统").id]?.map(\.to), [.bidding])
+        XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 待定 → 2", instant: { _ in 0 }),
+                       .failure(.init(line: 1, reason: "line 1: 待定 is not a stage", reasonZH: "第 1 行：“待定”不是项目阶段")))
     }
 
     /// A JSON export whose amount was edited into a number: read as written and refused as

@@ -75,6 +75,13 @@ public enum Exporter {
                 headers.append(Columns.withdrawalReasonHeader(zh: options.zh))
                 rows = zip(rows, entities).map { row, e in row + [reasons[e.id].map(Value.text) ?? .empty] }
             }
+            // Each project's moves between stages, which the history keeps: made again by an
+            // import of a project the file adds (a handed-over project lost its way through them).
+            if kind == .projects {
+                let moves = try archive.stageMoves(projects: Set(entities.map(\.id)))
+                headers.append(Columns.stageHistoryHeader(zh: options.zh))
+                rows = zip(rows, entities).map { row, e in row + [moves[e.id].map { Value.text(StageHistoryText.text($0, zh: options.zh)) } ?? .empty] }
+            }
             // The removed people the exported records name, marked so (已移除: §6.1), after the
             // others: read back into another archive, the records keep them, as removed.
             if kind == .contacts, case let removed = removedNamed(state, kinds: options.kinds), !removed.isEmpty {

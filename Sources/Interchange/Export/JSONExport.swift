@@ -27,6 +27,13 @@ enum JSONExport {
                     records.append(record)
                 }
             }
+            // (A project's moves between stages, kept in the history, as the sheet's 阶段历程.)
+            if kind == .projects {
+                let moves = try archive.stageMoves(projects: Set(entities.map(\.id)))
+                for (i, e) in entities.enumerated() {
+                    if let m = moves[e.id] { records[i]["stageHistory"] = StageHistoryText.text(m, zh: true) }
+                }
+            }
             // (A complaint's withdrawal reason, kept in the history: helper-201 1.)
             if kind == .complaints {
                 let reasons = try archive.withdrawalReasons()

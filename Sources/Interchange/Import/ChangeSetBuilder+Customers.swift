@@ -638,10 +638,47 @@ extension Importer.ChangeSetBuilder {
             fileChildren[ref] = (customer, name, tables[r.mapped].table.name, r.line)
             fileFields[ref] = FileRecord(r.line, fields, table: tables[r.mapped].table.name)
             fileStages[ref] = .infoDevelopment
-            if let stage, SalesStage.read(stage.trimmedWhitespace) != .infoDevelopment {
+            let madeByImport = "根据导入文件“\(source.fileName)”设定（新建项目）"
+            // Its moves between stages as the file's 阶段历程 gives them (an export's): made
+            // again, each at its time with its reason, then a last one to the stage the row gives
+            // if that is another (a handed-over project lost its way through the stages).
+            var replayed = false
+            if let history = r.refs["stageHistory"] {
+                let column = tables[r.mapped].column(ofTarget: .stageHistory)?.header
+                let read = StageHistoryText.moves(history) { text in
+                    try? CellReading.instant(.text(text), now: options.now, dayOrder: nil, startOfDay: options.startOfDay)
+                }
+                let unmade: StageHistoryText.Unreadable?
+                switch read {
+                case .success(let moves):
+                    unmade = StageHistoryText.problem(moves, now: options.now)
+                    if unmade == nil, let last = moves.last {
+                        for m in moves {
+                            let reason = m.reason.flatMap { $0.isPlaceholderReason ? nil : $0 }
+                            _ = add(.setStage(ref, stage: m.to.rawValue, reason: reason ?? (m.from.moveNeedsReason(to: m.to) ? madeByImport : nil), at: m.at), row: i)
+                        }
+                        fileStages[ref] = last.to
+                        replayed = true
+                        if let stage, let wanted = SalesStage.read(stage.trimmedWhitespace), wanted != last.to {
+                            let since = r.instants["stageSince"].flatMap { $0 >= last.at ? $0 : nil }
+                            _ = add(.setStage(ref, stage: wanted.rawValue, reason: madeByImport, at: since), row: i)
+                            fileStages[ref] = wanted
+                        }
+                    }
+                case .failure(let why):
+                    unmade = why
+                }
+                if let unmade {
+                    updateWarnings.append(ImportProblem(
+                        table: tables[r.mapped].table.name, line: r.line, column: column, value: nil,
+                        reason: "the stage history of the project \(name) cannot be made again: \(unmade.reason); the project goes to its stage in one move",
+                        reasonZH: "项目“\(name)”的阶段历程无法按文件补记：\(unmade.reasonZH)。该项目将直接进入文件中的当前阶段"))
+                }
+            }
+            if !replayed, let stage, SalesStage.read(stage.trimmedWhitespace) != .infoDevelopment {
                 // (When the file says it entered the stage, then: an export's 进入阶段; they all
                 // entered theirs at the import: helper-201 2.)
-                _ = add(.setStage(ref, stage: stage, reason: "根据导入文件“\(source.fileName)”设定（新建项目）", at: r.instants["stageSince"]), row: i)
+                _ = add(.setStage(ref, stage: stage, reason: madeByImport, at: r.instants["stageSince"]), row: i)
                 if let bad = r.refs["stageSince"] {
                     updateWarnings.append(ImportProblem(
                         table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .stageSince)?.header, value: bad,

@@ -334,6 +334,10 @@ extension Importer {
                     } else if case let text = Self.plain(cell).trimmedWhitespace, !text.isEmpty {
                         row.refs["stageSince"] = text
                     }
+                case .stageHistory:
+                    // (Read where it is used, for a project the file adds.)
+                    let text = Self.plain(cell).trimmedWhitespace
+                    if !text.isEmpty { row.refs["stageHistory"] = text }
                 case .removedMark:
                     // 是 (an export's flag), true, 1, 已移除; empty, 否, false, 0: a live person.
                     let text = Self.plain(cell).trimmedWhitespace

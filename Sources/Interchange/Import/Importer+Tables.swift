@@ -227,6 +227,7 @@ extension Importer {
                 case .computed: preview.unused.append(.init(table: table.name, header: text, computed: true)); continue
                 case .complaintStatus: preview.unused.append(.init(table: table.name, header: text, computed: true, statusOnly: true))  // (and read)
                 case .stageSince: preview.unused.append(.init(table: table.name, header: text, computed: true, stageSinceOnly: true))  // (and read)
+                case .stageHistory: preview.unused.append(.init(table: table.name, header: text, computed: true, stageHistoryOnly: true))  // (and read)
                 case .complaintNumber: preview.unused.append(.init(table: table.name, header: text, computed: true, numberOnly: true))  // (and read)
                 case .skipped: continue
                 default: break

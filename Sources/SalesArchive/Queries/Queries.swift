@@ -115,7 +115,39 @@ public struct HistoryEntry: Sendable {
     public let label: String
 }
 
+/// A project's move from one stage to another, as its history has it (`CustomerArchive.stageMoves`).
+public struct StageMove: Sendable, Equatable {
+    /// When it happened (a move typed in later with `--at`: that time).
+    public let at: Int64
+    public let from: SalesStage
+    public let to: SalesStage
+    public let reason: String?
+
+    public init(at: Int64, from: SalesStage, to: SalesStage, reason: String?) {
+        self.at = at
+        self.from = from
+        self.to = to
+        self.reason = reason
+    }
+}
+
 extension CustomerArchive {
+    /// Each project's moves between stages, oldest first, by the project's id: kept in the
+    /// history, not among its fields (its fields hold only the stage it is at, and since when).
+    /// An export writes them (阶段历程), and an import of a project the file adds makes them
+    /// again, so that a handed-over project keeps its way through the stages. Only the projects
+    /// of `projects` (all when nil).
+    public func stageMoves(projects: Set<UInt64>? = nil) throws -> [UInt64: [StageMove]] {
+        if let projects, projects.isEmpty { return [:] }
+        guard !state.all(.project).isEmpty else { return [:] }
+        var out: [UInt64: [StageMove]] = [:]
+        for h in try history() where h.kind == .project && h.field?.key == "stage" && projects?.contains(h.id) ?? true {
+            guard let from = h.old?.text.flatMap(SalesStage.init(rawValue:)), let to = h.new?.text.flatMap(SalesStage.init(rawValue:)), from != to else { continue }
+            out[h.id, default: []].append(StageMove(at: h.happenedAt ?? h.at, from: from, to: to, reason: h.reason))
+        }
+        return out
+    }
+
     /// The reason each withdrawn or unfounded complaint was given, by its id: kept in the
     /// history (the withdrawal's), not among its fields. Only complaints whose status is one of
     /// the two; an export writes it, and an import reads it back (helper-201 1: the copy said

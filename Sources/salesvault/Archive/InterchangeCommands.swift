@@ -510,7 +510,7 @@ enum ImportReport {
             if unmapped.count > 30 { Terminal.print(z ? "  ……另有 \(unmapped.count - 30) 列" : "  … and \(unmapped.count - 30) more") }
         }
         var seen = Set<String>()
-        let computed = p.unused.filter { $0.computed && !$0.statusOnly && !$0.stageSinceOnly && !$0.numberOnly && seen.insert($0.header).inserted }
+        let computed = p.unused.filter { $0.computed && !$0.statusOnly && !$0.stageSinceOnly && !$0.stageHistoryOnly && !$0.numberOnly && seen.insert($0.header).inserted }
         if !computed.isEmpty {
             Terminal.print(z ? "下列\(json ? "字段" : "各列")由系统自动生成，导入时将忽略：" + computed.map { "“\($0.header)”" }.joined(separator: "、")
                              : "Computed by SalesVault, ignored: " + computed.map { json ? Self.jsonName($0.header, table: $0.table) : $0.header }.joined(separator: ", "))
@@ -529,6 +529,10 @@ enum ImportReport {
         for c in p.unused where c.stageSinceOnly && seen.insert(c.header).inserted {
             Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")（即进入当前阶段的时间）仅用于文件中新增的项目；档案中已有项目的阶段时间不会被修改。"
                              : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)) is read only for the projects the file adds, as when they entered their stage; an existing project's stage dates are not changed.")
+        }
+        for c in p.unused where c.stageHistoryOnly && seen.insert(c.header).inserted {
+            Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")仅用于文件中新增的项目：按其中的时间和原因补记该项目的各次阶段变更；档案中已有项目的阶段历程不会被修改。"
+                             : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)) is read only for the projects the file adds, whose moves between stages are made again at their times with their reasons; an existing project's history is not changed.")
         }
         for d in p.dateSamples {
             // (A line break in the cell broke the line: helper-123.)
