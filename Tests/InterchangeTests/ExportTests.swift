@@ -83,7 +83,7 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(try g.open().stageMoves().values.flatMap { $0 }, moves)
     }
 
-    /// A project's way through the stages (阶段历程) goes with it: an export writes each move
+    /// A project's way through the stages (阶段变更记录) goes with it: an export writes each move
     /// (time, stages, reason), and an import of the project into another archive makes them
     /// again (a handed-over project arrived at its stage in one move, at the import). A stage the
     /// row changed since is one more move; a history edited out of order, or not read, is said,
@@ -94,7 +94,7 @@ final class ExportTests: XCTestCase {
         let t = testNow - 4 * 86_400
         try a.addProject(customer: "𠮷野家餐饮有限公司", name: "门店收银系统", now: t)
         try a.setStage("门店收银系统", to: "2", reason: nil, at: t + 3_600, now: t + 7_200)
-        try a.setStage("门店收银系统", to: "4", reason: "客户决定议标\n不再公开招标", now: t + 86_400)
+        try a.setStage("门店收银系统", to: "4", reason: "客户决定议标\n不再公开招标 → 改为议标", now: t + 86_400)
         try a.setStage("门店收银系统", to: "3", reason: "客户改为公开招标", now: t + 2 * 86_400)
         let original = try a.stageMoves()
         let shop = try a.resolve(.project, "门店收银系统").id
@@ -120,11 +120,11 @@ final class ExportTests: XCTestCase {
             XCTAssertEqual(try copy.resolve(.project, "门店收银系统")["stage"]?.text, "bidding")
         }
         XCTAssertEqual(StageHistoryText.text(original[shop]!, zh: true).components(separatedBy: "\n").dropFirst().prefix(2),
-                       ["\(Exporter.csvText(.instant(t + 86_400))) 2 项目立项 → 4 商务谈判：客户决定议标", "不再公开招标"], "a line per move, a reason's lines after it")
+                       ["\(Exporter.csvText(.instant(t + 86_400))) 2 项目立项 → 4 商务谈判：客户决定议标", "不再公开招标 → 改为议标"], "a line per move, a reason's lines after it")
         // Edited: the stage moved on in the sheet (one more move, at 进入阶段), or the history
         // made out of order (said; one move).
         let table = try Exporter.tables(a, options: Exporter.Options(kinds: [.projects], format: .csv, now: testNow))[0]
-        let history = try XCTUnwrap(table.headers.firstIndex(of: "阶段历程"))
+        let history = try XCTUnwrap(table.headers.firstIndex(of: "阶段变更记录"))
         let stage = try XCTUnwrap(table.headers.firstIndex(of: "销售阶段"))
         let since = try XCTUnwrap(table.headers.firstIndex(of: "进入阶段"))
         func csv(_ edit: (inout [[Exporter.Value]]) -> Void) throws -> Data {
@@ -154,11 +154,16 @@ final class ExportTests: XCTestCase {
         let h = try populated()
         let q = try h.importing(swapped, name: "projects.csv") { $0.onDuplicate = .skip }
         XCTAssertTrue(q.canCommit, "\(q.problems)")
-        XCTAssertTrue(q.warnings.contains { $0.reasonZH == "项目“门店收银系统”的阶段历程无法按文件补记：第 2 行从“4 商务谈判”开始，但第 1 行结束于“2 项目立项”，前后不衔接。该项目将直接进入文件中的当前阶段" }, "\(q.warnings.map(\.reasonZH))")
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH == "项目“门店收银系统”的阶段变更记录无法补记，该项目将直接进入文件中填写的当前阶段。原因：第 1 条变更为“2 项目立项”，而第 2 条却从“4 商务谈判”开始，前后接不上" }, "\(q.warnings.map(\.reasonZH))")
         let one = try h.open()
         XCTAssertEqual(try one.stageMoves()[try one.resolve(.project, "门店收银系统").id]?.map(\.to), [.bidding])
         XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 待定 → 2", instant: { _ in 0 }),
-                       .failure(.init(line: 1, reason: "line 1: 待定 is not a stage", reasonZH: "第 1 行：“待定”不是项目阶段")))
+                       .failure(.init(move: 1, reason: "move 1: 待定 is not a stage", reasonZH: "第 1 条中的“待定”不是有效的项目阶段")))
+        XCTAssertEqual(StageHistoryText.moves("立项了 → 2", instant: { _ in 0 }),
+                       .failure(.init(move: 1, reason: "move 1 does not start with a date and time (2026-11-02 10:00:30)", reasonZH: "第 1 条开头不是日期和时间（格式如 2026-11-02 10:00:30）")))
+        // -> as a user types it; a later line without a time goes on the reason.
+        XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 1 -> 2：见面后\n客户同意立项\n2026-11-03 09:00 2->3", instant: { $0.hasPrefix("2026-11-02") ? 100 : 200 }),
+                       .success([StageMove(at: 100, from: .infoDevelopment, to: .projectInitiation, reason: "见面后\n客户同意立项"), StageMove(at: 200, from: .projectInitiation, to: .bidding, reason: nil)]))
     }
 
     /// A JSON export whose amount was edited into a number: read as written and refused as

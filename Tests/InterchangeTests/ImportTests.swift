@@ -205,7 +205,7 @@ final class ImportTests: XCTestCase {
         // (Counted as a value left out: the summary said "nothing to update, the archive's
         // records are already as the file has them".)
         XCTAssertEqual(kept.valuesLeftOut, 1)
-        XCTAssertEqual(p.valuesLeftOut, 1, "熊猫's note (its run at the start of the text cannot be told), not 华为's, restored as it was: \(p.warnings.map(\.reasonZH))")
+        XCTAssertEqual(p.valuesLeftOut, 0, "华为's and 熊猫's notes are the archive's as GBK saves them: no value left out \(p.warnings.map(\.reasonZH))")
         let edited = "客户名称,客户等级,行业,备注\r\n华为技术有限公司,A,通信,客户很满意 ? 预算 ?300万，下周签约\r\n"
         let q = try f.importing(try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: utf8(edited)), name: "c3.csv") { $0.onDuplicate = .update }
         XCTAssertEqual(q.counts[.customers]?.updated, 1, "\(q.problems)")
@@ -233,8 +233,13 @@ final class ImportTests: XCTestCase {
         XCTAssertNil(CodePage936.reading("ab", from: "a😀b"), "no ? in its place: another change")
         // Not sure which ? stand for what: the archive's text is kept (helper-204 1, 2: each of
         // these wrote what the user did not type).
+        // (The original as GBK saves it, wherever its runs stand, is the original: helper-207 9.)
+        XCTAssertEqual(CodePage936.reading("已签约?", from: "已签约🎉"), .restored("已签约🎉"))
+        XCTAssertEqual(CodePage936.reading("??好", from: "😀好"), .restored("😀好"), "a ? per UTF-16 unit")
+        XCTAssertEqual(CodePage936.reading("问题? 答复??", from: "问题? 答复😀"), .restored("问题? 答复😀"))
+        XCTAssertEqual(CodePage936.reading("好??", from: "好😀😀"), .restored("好😀😀"))
         for (saved, original) in [("客户很满意，下周签约? 已发合同", "😀客户很满意，下周签约"), ("已报价，能否打折?", "已报价😀"), ("价格?? 待定", "价格😀"),
-                                  ("??AC??", "😀A😁B🎉"), ("问题? 答复??", "问题? 答复😀"), ("好??", "好😀😀"), ("a?b", "a😀c"), ("x?", "😀"),
+                                  ("??AC??", "😀A😁B🎉"), ("问题? 答复?", "问题? 答复😀😀"), ("好???", "好😀😀"), ("a?b", "a😀c"), ("x?", "😀"),
                                   ("是否已签约?", "已签约✓"), ("价格?还没定", "价格¥300万"), ("约?300万", "约 ¥300万"), ("甲??乙 丙?丁 改", "甲😀乙 丙😀丁")] {
             XCTAssertEqual(CodePage936.reading(saved, from: original), .ambiguous, "\(saved) against \(original)")
         }
@@ -242,32 +247,57 @@ final class ImportTests: XCTestCase {
 
     /// helper-205 3: a GBK file whose few Chinese characters are also well-formed UTF-8 (山峡实业
     /// is ɽϿʵҵ) was read as UTF-8 and imported as that, without a word. It is read as GBK, and
-    /// the note says so, with both readings and how to ask for UTF-8; a UTF-8 file of French or
-    /// Russian names stays UTF-8.
+    /// the note says so, with both readings and how to ask for UTF-8. helper-207 1, 3, 4, 5: real
+    /// UTF-8 (symbols beside Greek, ʻokina, decomposed accents, Russian in «», JSON, a file cut in
+    /// its last character) stays UTF-8; beside an ASCII letter, GBK is only suggested.
     func testAGBKFileThatIsWellFormedUTF8TooIsReadAsGBKAndSaid() throws {
         let text = "Company,Grade,Note\r\nShanxia Trading,B,new\r\n山峡实业,A,ok\r\n"
         let gbk = try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: utf8(text))
         XCTAssertNotNil(String(data: gbk, encoding: .utf8), "the GBK bytes are well-formed UTF-8 too (the case itself)")
-        XCTAssertEqual(TextEncoding.detect(gbk), .gb18030)
         let f = try ImportFixture()
         let p = try f.importing(gbk, name: "customers.csv")
         XCTAssertEqual(p.source.format, .csv(.gb18030, delimiter: UInt8(ascii: ",")))
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
-        let note = try XCTUnwrap(p.warnings.first { $0.reasonZH.hasPrefix("该文件既可按 UTF-8 编码读取，也可按 GBK 编码读取") }, "\(p.warnings.map(\.reasonZH))")
+        let note = try XCTUnwrap(p.warnings.first { $0.reasonZH.hasPrefix("该文件可按 UTF-8 编码读取，也可按 GBK 编码读取") }, "\(p.warnings.map(\.reasonZH))")
         XCTAssertEqual(note.line, 3)
-        XCTAssertTrue(note.reasonZH.contains("按 UTF-8 读取得到“ɽϿʵҵ”") && note.reasonZH.contains("读作“山峡实业”") && note.reasonZH.contains("--encoding utf-8"), note.reasonZH)
+        XCTAssertTrue(note.reasonZH.contains("本行按 UTF-8 读作“ɽϿʵҵ”，是乱码；按 GBK 读作“山峡实业”，因此整个文件按 GBK 编码读取") && note.reasonZH.contains("--encoding utf-8"), note.reasonZH)
         XCTAssertEqual(Set(try f.open().state.all(.customer).compactMap { $0["name"]?.text }), ["Shanxia Trading", "山峡实业"])
         // Asked for as UTF-8, it is UTF-8, and nothing is said.
         let asked = try ImportSource.read(gbk, fileName: "customers.csv", encoding: .utf8)
         XCTAssertEqual(asked.format, .csv(.utf8, delimiter: UInt8(ascii: ",")))
-        XCTAssertNil(asked.gbkNotUTF8)
-        // UTF-8 that is no such accident: names in French, German, Russian, Greek, a lone é, a
-        // degree sign beside it, and one Chinese word (a three-byte sequence).
+        XCTAssertNil(asked.gbkReading)
+        // Beside an ASCII letter, as accented letters of European words are: UTF-8 kept, GBK suggested.
+        let beside = try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: utf8("Company,Note\r\nABC山峡实业,ok\r\n"))
+        let q = try f.importing(beside, name: "c2.csv", commit: false)
+        XCTAssertEqual(q.source.format, .csv(.utf8, delimiter: UInt8(ascii: ",")))
+        XCTAssertTrue(q.warnings.contains { $0.line == 2 && $0.reasonZH == "本行按 UTF-8 编码读作“ɽϿʵҵ”，可能是乱码。如该文件是以 GBK 编码保存的（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”即为此编码），应读作“山峡实业”，请加上 --encoding gbk 重新导入" }, "\(q.warnings.map(\.reasonZH))")
+        // UTF-8 that is no such accident (helper-207 1): each file stays UTF-8 and reads as written.
         for utf8Text in ["Name\nCafé Crème SARL\n", "Name\nMüller & Söhne\n", "Name\nИванов и партнёры\n", "Name\nΑθήνα ΑΕ\n",
-                         "Name,Note\nRenée,25°é\n", "Name\nÉcole ©\nɽϿ 山峡\n"] {
+                         "Name,Note\nRenée,25°é\n", "Name\nÉcole ©\nɽϿ 山峡\n",
+                         "Name,Note\nCafé Müller GmbH,x\nToshkent Oʻzbekiston LLC,y\nJosé García,z\n", "Name,Note\nAcme,100Ω±1%\n", "Name,Note\nA,µΩ\nB,Ω·m\nC,°Ω\nD,25°С\n",
+                         "Name,Note\nA,«Свобода»\nB,«Ταξί»\n", "Name\nʿAbd al-ʿAzīz\nVolʹsk\nHawaiʻi\n",
+                         "Name\nFranc\u{327}ois\nIs\u{327}\u{131}k\nHa\u{323} Long\ns\u{336}t\u{336}r\u{336}\n"] {
             XCTAssertEqual(TextEncoding.detect(utf8(utf8Text)), .utf8, utf8Text)
-            XCTAssertNil(TextEncoding.gbkReadAsUTF8(utf8(utf8Text)), utf8Text)
+            let read = try ImportSource.read(utf8(utf8Text), fileName: "n.csv")
+            XCTAssertEqual(read.format, .csv(.utf8, delimiter: UInt8(ascii: ",")), utf8Text)
+            XCTAssertEqual(read.tables.first?.rows.dropFirst().first?.cells.first, .text(String(utf8Text.split(separator: "\n")[1].split(separator: ",")[0])), utf8Text)
         }
+        // JSON is UTF-8 always (helper-207 3: an export's ɽϿʵҵ was read as GBK).
+        let owned = try ImportFixture(owner: "Zhang Wei")
+        try owned.open().addCustomer(name: "ɽϿʵҵ", now: testNow)
+        let json = try JSONExport.data(owned.open(), options: Exporter.Options(kinds: [.customers], format: .json, now: testNow))
+        XCTAssertNotNil(TextEncoding.gbkReadAsUTF8(json), "(its bytes would say GBK)")
+        let j = try ImportSource.read(json, fileName: "e.json")
+        XCTAssertEqual(j.format, .json)
+        XCTAssertNil(j.gbkReading)
+        XCTAssertTrue(j.tables.first?.rows.contains { $0.cells.contains(.text("ɽϿʵҵ")) } == true)
+        // A UTF-8 file cut in its last character is UTF-8 (helper-207 4: read as GB18030, é was 茅).
+        let cut = Data(utf8("Name,Note\nCafé Müller,Meeting 10:00…").dropLast())
+        XCTAssertEqual(TextEncoding.detect(cut), .utf8)
+        XCTAssertThrowsError(try ImportSource.read(cut, fileName: "cut.csv"))
+        // An ASCII file asked for as UTF-8: its ? were typed (helper-207 5).
+        XCTAssertTrue(try ImportSource.read(utf8("Name,Note\nA,ok?\n"), fileName: "a.csv").mayBeCodePage936)
+        XCTAssertFalse(try ImportSource.read(utf8("Name,Note\nA,ok?\n"), fileName: "a.csv", encoding: .utf8).mayBeCodePage936)
     }
 
     /// A text that is one customer's code (or credit code) and another customer's exact name

@@ -1672,6 +1672,8 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         if rows.count == 2 {
             XCTAssertEqual(rows[1].count, rows[0].count, "the refused row is as wide as the header: \(rows)")
             XCTAssertTrue(rows[1].last?.contains("grade") == true, "\(rows)")
+            // (Named once: it read 客户等级: grade: Z is not …: helper-207.)
+            XCTAssertTrue(rows[1].last?.hasPrefix("grade: Z is not one of") == true, "\(rows)")
             XCTAssertTrue(rows[1].count < 3 || !rows[1][2].contains("grade"), "the reason is not under 统一社会信用代码：\(rows)")
         }
     }

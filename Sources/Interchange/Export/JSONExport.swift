@@ -27,7 +27,7 @@ enum JSONExport {
                     records.append(record)
                 }
             }
-            // (A project's moves between stages, kept in the history, as the sheet's 阶段历程.)
+            // (A project's moves between stages, kept in the history, as the sheet's 阶段变更记录.)
             if kind == .projects {
                 let moves = try archive.stageMoves(projects: Set(entities.map(\.id)))
                 for (i, e) in entities.enumerated() {

@@ -639,7 +639,7 @@ extension Importer.ChangeSetBuilder {
             fileFields[ref] = FileRecord(r.line, fields, table: tables[r.mapped].table.name)
             fileStages[ref] = .infoDevelopment
             let madeByImport = "根据导入文件“\(source.fileName)”设定（新建项目）"
-            // Its moves between stages as the file's 阶段历程 gives them (an export's): made
+            // Its moves between stages as the file's 阶段变更记录 gives them (an export's): made
             // again, each at its time with its reason, then a last one to the stage the row gives
             // if that is another (a handed-over project lost its way through the stages).
             var replayed = false
@@ -671,8 +671,8 @@ extension Importer.ChangeSetBuilder {
                 if let unmade {
                     updateWarnings.append(ImportProblem(
                         table: tables[r.mapped].table.name, line: r.line, column: column, value: nil,
-                        reason: "the stage history of the project \(name) cannot be made again: \(unmade.reason); the project goes to its stage in one move",
-                        reasonZH: "项目“\(name)”的阶段历程无法按文件补记：\(unmade.reasonZH)。该项目将直接进入文件中的当前阶段"))
+                        reason: "the stage history of the project \(name) cannot be made again, so the project goes to the file's stage in one move: \(unmade.reason)",
+                        reasonZH: "项目“\(name)”的阶段变更记录无法补记，该项目将直接进入文件中填写的当前阶段。原因：\(unmade.reasonZH)"))
                 }
             }
             if !replayed, let stage, SalesStage.read(stage.trimmedWhitespace) != .infoDevelopment {

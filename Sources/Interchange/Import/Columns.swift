@@ -67,7 +67,7 @@ public enum ColumnTarget: Hashable, Sendable {
     /// stage, as when it entered that stage (an export's projects all entered theirs at the
     /// import: helper-201 2).
     case stageSince
-    /// A project's 阶段历程 (an export's moves between stages, `StageHistoryText`): read only
+    /// A project's 阶段变更记录 (an export's moves between stages, `StageHistoryText`): read only
     /// for a project the import adds, whose moves it makes again.
     case stageHistory
     /// A complaint's 编号 (computed too): kept for a complaint the import adds when it is one as
@@ -227,8 +227,8 @@ public enum Columns {
     static func withdrawalReasonHeader(zh: Bool) -> String { zh ? "撤诉/不成立原因" : "withdrawal reason" }
     /// A project's moves between stages (`ColumnTarget.stageHistory`); written by an export
     /// under `stageHistoryHeader`.
-    static let stageHistoryNames = ["阶段历程", "阶段变更记录", "阶段记录", "stagehistory"]
-    static func stageHistoryHeader(zh: Bool) -> String { zh ? "阶段历程" : "stage history" }
+    static let stageHistoryNames = ["阶段变更记录", "阶段历程", "阶段记录", "阶段变更历史", "stagehistory", "stagechanges"]
+    static func stageHistoryHeader(zh: Bool) -> String { zh ? "阶段变更记录" : "stage history" }
     static let stageReasonNames = ["阶段调整原因", "阶段变更原因", "调整原因", "变更原因", "原因", "stagereason", "reason"]
     /// A contact person on a customer row (客户名称, 联系人, 手机 in one sheet).
     static let inlineContact: [String: [String]] = [

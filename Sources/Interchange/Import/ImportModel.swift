@@ -193,7 +193,7 @@ public struct ImportPreview {
         public var statusOnly = false
         /// A project's 进入阶段: read only for the projects the file adds (`ColumnTarget.stageSince`).
         public var stageSinceOnly = false
-        /// A project's 阶段历程: read only for the projects the file adds (`ColumnTarget.stageHistory`).
+        /// A project's 阶段变更记录: read only for the projects the file adds (`ColumnTarget.stageHistory`).
         public var stageHistoryOnly = false
         /// A complaint's 编号: kept for the complaints the file adds (`ColumnTarget.complaintNumber`).
         public var numberOnly = false

@@ -86,9 +86,9 @@ public struct ImportSource: Sendable {
     /// A GB18030/GBK text file without a four-byte sequence: what Excel on Chinese Windows saves
     /// in code page 936, where a character it cannot hold became ? (`CodePage936`).
     public internal(set) var mayBeCodePage936 = false
-    /// A file read as GBK although its bytes are well-formed UTF-8 too, as UTF-8 no one's
-    /// writing (`TextEncoding.gbkReadAsUTF8`): the line and the two readings, said on import.
-    public internal(set) var gbkNotUTF8: (line: Int, utf8: String, gbk: String)?
+    /// A file whose bytes are well-formed UTF-8 and may be GBK too (`TextEncoding.gbkReadAsUTF8`):
+    /// the line and the two readings, and whether it was read as GBK (`sure`), said on import.
+    public internal(set) var gbkReading: (line: Int, utf8: String, gbk: String, sure: Bool)?
 
     public init(fileName: String, sha256: String, format: Format, tables: [Table], exportedFrom: Origin? = nil, encrypted: Bool = false) {
         self.fileName = fileName
@@ -195,6 +195,14 @@ public struct ImportSource: Sendable {
         if enc == .utf16LE || enc == .utf16BE, data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
             enc = data.starts(with: [0xFF, 0xFE]) ? .utf16LE : .utf16BE
         }
+        // A CSV whose bytes are well-formed UTF-8 and may be GBK too (JSON is UTF-8 always:
+        // helper-207 3): read as GBK when surely that, else said (`TextEncoding.gbkReadAsUTF8`).
+        var gbkReading: (line: Int, utf8: String, gbk: String, sure: Bool)?
+        if encoding == nil, enc == .utf8, !fileName.lowercased().hasSuffix(".json"), startsWithBrace(data) == false,
+           let seen = TextEncoding.gbkReadAsUTF8(data) {
+            gbkReading = seen
+            if seen.sure { enc = .gb18030 }
+        }
         if enc == .utf8 || enc == .utf8BOM, !fileName.lowercased().hasSuffix(".json"), startsWithBrace(data) == false {
             // UTF-8 CSV, read from the bytes once they are checked (the same table as from the text).
             if !checked { try TextEncoding.checkUTF8(data, as: enc) }
@@ -202,7 +210,10 @@ public struct ImportSource: Sendable {
             var source = ImportSource(fileName: fileName, sha256: digest, format: .csv(enc, delimiter: delimiter), tables: [table])
             // (A file of ASCII alone without a BOM may be Excel's GBK save of an English sheet,
             // its emoji made ?: helper-204 4. The tool's own CSV has a BOM.)
-            source.mayBeCodePage936 = enc == .utf8 && !data.contains(where: { $0 >= 0x80 })
+            // (Not when UTF-8 was asked for: its ? were typed, and --encoding utf-8 did not say
+            // so: helper-207 5.)
+            source.mayBeCodePage936 = enc == .utf8 && encoding == nil && !data.contains(where: { $0 >= 0x80 })
+            source.gbkReading = gbkReading
             return source
         }
         let text = try TextEncoding.decode(data, as: enc)
@@ -227,7 +238,7 @@ public struct ImportSource: Sendable {
         let (table, delimiter) = try CSVReader.read(text, name: fileName)
         var source = ImportSource(fileName: fileName, sha256: digest, format: .csv(enc, delimiter: delimiter), tables: [table])
         source.mayBeCodePage936 = enc == .gb18030 && !hasFourByteGB18030(data)
-        if encoding == nil, enc == .gb18030 { source.gbkNotUTF8 = TextEncoding.gbkReadAsUTF8(data) }
+        source.gbkReading = gbkReading
         return source
     }
 

@@ -55,18 +55,24 @@ public final class Importer {
         guard let first = lines.first else { return nil }
         return ImportProblem(
             table: table, line: first, column: nil, value: nil,
-            reason: "the file was saved as GBK (Excel's CSV on Chinese Windows), where emoji, ¥ and other characters GBK lacks become ?; \(lineList(lines, zh: false)) hold ?: if they stood for such characters, they are imported as ?. Save the file as \"CSV UTF-8\" or as a workbook (.xlsx) and import it again",
+            reason: "the file was saved as GBK (Excel's CSV on Chinese Windows), where emoji, ¥ and other characters GBK lacks become ?; \(lineList(lines, zh: false)) \(lines.count == 1 ? "holds" : "hold") ?: if they stood for such characters, they are imported as ?. Save the file as \"CSV UTF-8\" or as a workbook (.xlsx) and import it again",
             reasonZH: "该文件以 GBK 编码保存（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”即为此编码），表情符号、¥ 等字符保存后会变成问号。\(lineList(lines, zh: true))含有问号：如原为这类字符，导入后将是问号。请将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
     }
 
-    /// A file whose bytes read as UTF-8 and as GBK, taken as GBK: which, why, and how to say
+    /// A file whose bytes read as UTF-8 and as GBK: which it was taken as, why, and how to say
     /// otherwise (helper-205 3: it was read as UTF-8, 山峡实业 imported as ɽϿʵҵ, without a word).
-    static func gbkNotUTF8Note(_ source: ImportSource) -> ImportProblem? {
-        guard let seen = source.gbkNotUTF8, let table = source.tables.first?.name else { return nil }
+    static func gbkReadingNote(_ source: ImportSource) -> ImportProblem? {
+        guard let seen = source.gbkReading, let table = source.tables.first?.name else { return nil }
+        if seen.sure {
+            return ImportProblem(
+                table: table, line: seen.line, column: nil, value: nil,
+                reason: "the file reads both as UTF-8 and as GBK; this line as UTF-8 is \"\(seen.utf8)\", which is garbled, and as GBK \"\(seen.gbk)\", so the whole file is read as GBK (Excel's CSV on Chinese Windows). If that is wrong, import it again with --encoding utf-8",
+                reasonZH: "该文件可按 UTF-8 编码读取，也可按 GBK 编码读取。本行按 UTF-8 读作“\(seen.utf8)”，是乱码；按 GBK 读作“\(seen.gbk)”，因此整个文件按 GBK 编码读取（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”即为此编码）。如读取结果有误，请加上 --encoding utf-8 重新导入")
+        }
         return ImportProblem(
             table: table, line: seen.line, column: nil, value: nil,
-            reason: "the file reads both as UTF-8 and as GBK; as UTF-8 it gives \"\(seen.utf8)\", which is no one's writing, so it is read as GBK (Excel's CSV on Chinese Windows): \"\(seen.gbk)\". If that is wrong, import it again with --encoding utf-8",
-            reasonZH: "该文件既可按 UTF-8 编码读取，也可按 GBK 编码读取。按 UTF-8 读取得到“\(seen.utf8)”，不成文字，因此按 GBK 编码读取（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”即为此编码），读作“\(seen.gbk)”。如读取有误，请加上 --encoding utf-8 重新导入")
+            reason: "this line reads as UTF-8 \"\(seen.utf8)\", which may be garbled: if the file was saved as GBK (Excel's CSV on Chinese Windows), it reads \"\(seen.gbk)\"; then import it again with --encoding gbk",
+            reasonZH: "本行按 UTF-8 编码读作“\(seen.utf8)”，可能是乱码。如该文件是以 GBK 编码保存的（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”即为此编码），应读作“\(seen.gbk)”，请加上 --encoding gbk 重新导入")
     }
 
     /// Plans the import of `source`; nothing is written. A JSON file's records are said as
@@ -79,7 +85,7 @@ public final class Importer {
 
     private func plannedPreview(_ source: ImportSource) throws -> ImportPreview {
         var preview = ImportPreview(source: source)
-        if let note = Self.gbkNotUTF8Note(source) { preview.warnings.append(note) }
+        if let note = Self.gbkReadingNote(source) { preview.warnings.append(note) }
         options.fileTimeZone = Self.fileZone(source)
         mayBeCodePage936 = source.mayBeCodePage936
         recordIDs = Self.recordIDs(of: source, into: archive)

@@ -15,8 +15,12 @@ public enum Rejects {
         // row's own cells stay exactly as they were.
         func reasons(_ r: ImportPreview.Refused) -> String {
             FieldFormat.terminalSafe(r.reasons.map { p in
-                let column = p.column.map { zh ? "“\($0)”：" : "\($0): " } ?? ""
-                return column + (zh ? p.reasonZH : p.reason)
+                let text = zh ? p.reasonZH : p.reason
+                // (A reason that names its field already, `grade: Z is not …`, is not named
+                // again: it read grade: grade: Z …: helper-207.)
+                let named = !zh && text.prefix(while: { $0 != ":" }).allSatisfy { $0.isASCII && $0.isLetter } && text.contains(": ")
+                let column = named ? "" : p.column.map { zh ? "“\($0)”：" : "\($0): " } ?? ""
+                return column + text
             }.joined(separator: zh ? "；" : "; "))
         }
         func headerRow(_ t: Int) -> TableRow? {

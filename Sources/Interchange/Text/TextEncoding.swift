@@ -90,33 +90,49 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         // Only ASCII text in UTF-16 is well-formed UTF-8 (its NULs are), and has no byte above 7F.
         let hasNUL = data.withUnsafeBytes { raw in raw.baseAddress.map { memchr($0, 0, raw.count) != nil } ?? false }
         let wellFormed = hasNUL ? firstInvalidUTF8(data) == nil : nil
-        if wellFormed == true, data.contains(where: { $0 >= 0x80 }) { return gbkReadAsUTF8(data) == nil ? (.utf8, true) : (.gb18030, false) }
+        if wellFormed == true, data.contains(where: { $0 >= 0x80 }) { return (.utf8, true) }
         if let utf16 = utf16ByNULPattern(data) { return (utf16, false) }
-        if wellFormed ?? (firstInvalidUTF8(data) == nil) { return gbkReadAsUTF8(data) == nil ? (.utf8, true) : (.gb18030, false) }
-        return (mostlyUTF8(data) ? .utf8 : .gb18030, false)
+        if wellFormed ?? (firstInvalidUTF8(data) == nil) { return (.utf8, true) }
+        // (UTF-8 cut off in its last character, a copy not finished: UTF-8, which `decode` then
+        // refuses, naming the cut; as GB18030 its é became 茅 without a word: helper-207 4.)
+        return (mostlyUTF8(data) || cutUTF8(data) ? .utf8 : .gb18030, false)
     }
 
-    /// Where well-formed UTF-8 `data` is GBK text that happens to be well-formed UTF-8 too
-    /// (helper-205 3: 山峡实业 in GBK read as ɽϿʵҵ, without a word): the first such run, its
-    /// line, and both readings; nil when the file is the UTF-8 it looks like.
+    /// Whether `data` is well-formed UTF-8 but for its last character, cut short (a lead byte
+    /// and fewer continuation bytes than it needs, at the very end).
+    static func cutUTF8(_ data: Data) -> Bool {
+        guard let bad = firstInvalidUTF8(data), bad >= data.count - 3, bad < data.count else { return false }
+        let tail = data[(data.startIndex + bad)...]
+        guard let lead = tail.first else { return false }
+        let needs = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xC2 && lead <= 0xDF ? 2 : 0
+        return needs > tail.count && tail.dropFirst().allSatisfy { $0 & 0xC0 == 0x80 }
+    }
+
+    /// Well-formed UTF-8 `data` that may be GBK text which happens to be well-formed UTF-8 too
+    /// (helper-205 3: 山峡实业 in GBK read as ɽϿʵҵ, without a word): the first run that says so,
+    /// its line, both readings, and whether the file is surely GBK; nil when nothing says so.
     ///
     /// About one GB2312 character in seven (lead byte C2–DF, trail A1–BF) is also a two-byte
-    /// UTF-8 character, so a file whose Chinese is a few such characters reads as UTF-8. It is
-    /// taken as GBK when every character beyond ASCII is such a pair (no three-byte UTF-8
-    /// sequence, which all Chinese UTF-8 has; no trail byte 80–A0, which GB2312 has not and
-    /// Russian or German UTF-8 has: р, ß) and some run of them is no one's writing: two or more
-    /// side by side from different scripts (Greek beside Cyrillic), or an IPA letter, spacing
-    /// modifier or combining mark (U+0250–U+036F), which business text does not have. French
-    /// or Russian names (é alone, Cyrillic words) stay UTF-8.
-    static func gbkReadAsUTF8(_ data: Data) -> (line: Int, utf8: String, gbk: String)? {
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> (line: Int, utf8: String, gbk: String)? in
+    /// UTF-8 character, so a file whose Chinese is a few such characters reads as UTF-8. Only a
+    /// file whose every character beyond ASCII is such a pair is asked (no three-byte UTF-8
+    /// sequence, which Chinese UTF-8 always has; no trail byte 80–A0, which GB2312 has not and
+    /// Russian or German UTF-8 has: р, ß). A run says GBK when two or more of its characters,
+    /// side by side, are letters of different scripts (IPA beside Greek beside Cyrillic);
+    /// symbols (± ° « µ ·), modifier letters (ʻ ʼ) and combining marks count for no script
+    /// (100Ω±1%, Oʻzbekiston, a decomposed ç: helper-207 1). Sure only when no such character
+    /// stands beside an ASCII letter, as accented letters in European words do (Café, Müller):
+    /// otherwise the file stays UTF-8, and the import only says what GBK would read.
+    static func gbkReadAsUTF8(_ data: Data) -> (line: Int, utf8: String, gbk: String, sure: Bool)? {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> (line: Int, utf8: String, gbk: String, sure: Bool)? in
             let b = raw.bindMemory(to: UInt8.self)
-            // The script of the character a pair stands for, by its code point.
-            func script(_ lead: UInt8, _ trail: UInt8) -> Int {
+            // The script of the character a pair stands for, by its code point; nil for none.
+            func script(_ lead: UInt8, _ trail: UInt8) -> Int? {
                 let cp = Int(lead & 0x1F) << 6 | Int(trail & 0x3F)
                 switch cp {
-                case ..<0x250: return 0  // Latin
-                case ..<0x370: return 1  // IPA, modifiers, combining marks
+                case ..<0xC0, 0xD7, 0xF7: return nil  // symbols, × ÷
+                case ..<0x250: return 0  // Latin letters
+                case ..<0x2B0: return 1  // IPA
+                case ..<0x370: return nil  // modifier letters, combining marks
                 case ..<0x400: return 2  // Greek
                 case ..<0x530: return 3  // Cyrillic
                 case ..<0x590: return 4  // Armenian
@@ -125,35 +141,47 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
                 default: return 7        // Syriac, Thaana, NKo
                 }
             }
+            func isLetter(_ c: UInt8) -> Bool { (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) }
             var i = 0, line = 1
             var found: (line: Int, start: Int, end: Int)?
-            var runStart = -1, runScripts = Set<Int>(), runOdd = false
+            var besideLetter = false
+            var runStart = -1, runScripts = Set<Int>(), previous: Int?
+            var mixed = false
             func endRun(at end: Int) {
-                if runStart >= 0, found == nil, runOdd || runScripts.count > 1 { found = (line, runStart, end) }
+                if runStart >= 0, found == nil, mixed { found = (line, runStart, end) }
                 runStart = -1
                 runScripts.removeAll(keepingCapacity: true)
-                runOdd = false
+                previous = nil
+                mixed = false
             }
             while i < b.count {
                 let c = b[i]
                 if c < 0x80 {
+                    if runStart >= 0, isLetter(c) { besideLetter = true }
                     endRun(at: i)
                     if c == 0x0A { line += 1 }
                     i += 1
                     continue
                 }
                 guard (0xC2...0xDF).contains(c), i + 1 < b.count, (0xA1...0xBF).contains(b[i + 1]) else { return nil }
-                if runStart < 0 { runStart = i }
-                let s = script(c, b[i + 1])
-                runScripts.insert(s)
-                if s == 1 { runOdd = true }
+                if runStart < 0 {
+                    runStart = i
+                    if i > 0, isLetter(b[i - 1]) { besideLetter = true }
+                }
+                // (Letters side by side: a symbol between two ends the pair.)
+                if let s = script(c, b[i + 1]) {
+                    if let previous, previous != s { mixed = true }
+                    previous = s
+                } else {
+                    previous = nil
+                }
                 i += 2
             }
             endRun(at: b.count)
             guard let found else { return nil }
             let run = UnsafeBufferPointer(rebasing: b[found.start..<found.end])
             guard let gbk = try? GB18030Converter.decode(run) else { return nil }
-            return (found.line, String(decoding: run, as: UTF8.self), gbk)
+            return (found.line, String(decoding: run, as: UTF8.self), gbk, !besideLetter)
         }
     }
 

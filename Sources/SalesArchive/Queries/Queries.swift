@@ -134,7 +134,7 @@ public struct StageMove: Sendable, Equatable {
 extension CustomerArchive {
     /// Each project's moves between stages, oldest first, by the project's id: kept in the
     /// history, not among its fields (its fields hold only the stage it is at, and since when).
-    /// An export writes them (阶段历程), and an import of a project the file adds makes them
+    /// An export writes them (阶段变更记录), and an import of a project the file adds makes them
     /// again, so that a handed-over project keeps its way through the stages. Only the projects
     /// of `projects` (all when nil).
     public func stageMoves(projects: Set<UInt64>? = nil) throws -> [UInt64: [StageMove]] {

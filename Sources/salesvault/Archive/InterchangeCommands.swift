@@ -531,7 +531,7 @@ enum ImportReport {
                              : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)) is read only for the projects the file adds, as when they entered their stage; an existing project's stage dates are not changed.")
         }
         for c in p.unused where c.stageHistoryOnly && seen.insert(c.header).inserted {
-            Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")仅用于文件中新增的项目：按其中的时间和原因补记该项目的各次阶段变更；档案中已有项目的阶段历程不会被修改。"
+            Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")只对档案中尚未有的新项目生效：按其中记录的时间和原因补记该项目的各次阶段变更；档案中已有项目的阶段变更记录保持不变。"
                              : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)) is read only for the projects the file adds, whose moves between stages are made again at their times with their reasons; an existing project's history is not changed.")
         }
         for d in p.dateSamples {
