@@ -1584,6 +1584,21 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(leftovers, [], "no temporary file is left behind")
     }
 
+    /// helper-207 9: beside a row that updates, one whose only change was left out (a ? of what
+    /// may be Excel's GBK save, written beside the emoji it lost) was said to be as the archive
+    /// has it; the summary now says but for the values the notes leave out.
+    func testTheSummarySaysUnchangedButForTheValuesLeftOut() throws {
+        let first = try dir.write("u1.csv", "\u{FEFF}Name,Grade,Industry,Note\nAcme Ltd,B,Mfg,ok 😀 done\nBeta Ltd,C,Retail,x\n")
+        try sv(["--lang", "zh", "import", first, "--yes"])
+        // ASCII alone without a BOM: what Excel's GBK save of an English sheet may be.
+        let second = try dir.write("u2.csv", "Name,Grade,Industry,Note\nAcme Ltd,B,Mfg,ok ?! done\nBeta Ltd,C,Wholesale,x\n")
+        let r = try sv(["--lang", "zh", "import", second, "--on-duplicate", "update", "--yes"])
+        XCTAssertTrue(r.stdout.contains("新增 0 条，更新 1 条，另有 1 条除上述提醒中注明不导入的内容外与档案一致，未作改动。"), r.stdout)
+        let en = try dir.write("u3.csv", "Name,Grade,Industry,Note\nAcme Ltd,B,Mfg,ok ?! done\nBeta Ltd,C,Retail,x\n")
+        let e = try sv(["--lang", "en", "import", en, "--on-duplicate", "update", "--yes"])
+        XCTAssertTrue(e.stdout.contains("1 unchanged (the archive has them as the file does, but for the values the notes above say are left out)"), e.stdout)
+    }
+
     /// With --on-duplicate update, a row that changes nothing is said as 无变化 (it was counted
     /// and reported as 跳过重复, a duplicate left out, though nothing had been left out), and a
     /// file that changes nothing at all says so instead of "already in the archive".

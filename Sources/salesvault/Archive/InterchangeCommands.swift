@@ -311,6 +311,7 @@ struct Import: ArchiveCommand {
         let batch = try importer.commit(preview)
         PhaseClock.mark("commit")
         let split = ImportReport.newByKind(preview)
+        let leftOut = preview.valuesLeftOut > 0
         // The plan's events and the file's cells, freed off the command's path: this function
         // gives up the preview (a copy kept for a later use here was the last one dropped, and
         // it freed a hundred thousand events on this thread: 50 ms).
@@ -330,7 +331,12 @@ struct Import: ArchiveCommand {
         if t.duplicate > 0 { zhParts.append("跳过重复记录 \(t.duplicate) 条"); enParts.append("\(t.duplicate) \(t.duplicate == 1 ? "duplicate" : "duplicates") skipped") }
         if t.refused > 0 { zhParts.append("未导入 \(t.refused) \(row)"); enParts.append("\(t.refused) \(rowsEN(t.refused)) left out") }
         // (Records, as the updated ones: rows of a record another row updates are not said again.)
-        if t.recordsUnchanged > 0 { zhParts.append("\(t.mergedIntoNew > 0 ? "" : "另有 ")\(t.recordsUnchanged) 条与档案一致，未作改动"); enParts.append("\(t.recordsUnchanged) unchanged (the archive has them as the file does)") }
+        // (But for the values notes say are left out: "as the file does" was said of a row whose
+        // change was not made: helper-207 9.)
+        if t.recordsUnchanged > 0 {
+            zhParts.append("\(t.mergedIntoNew > 0 ? "" : "另有 ")\(t.recordsUnchanged) 条\(leftOut ? "除上述提醒中注明不导入的内容外" : "")与档案一致，未作改动")
+            enParts.append("\(t.recordsUnchanged) unchanged (the archive has them as the file does\(leftOut ? ", but for the values the notes above say are left out" : ""))")
+        }
         Terminal.print(z ? "导入完成：" + zhParts.joined(separator: "，") + "。本次导入已记为批次 \(batch.name)，如需整批撤销，请运行：salesvault undo \(batch.name)"
                          : "Imported: " + enParts.joined(separator: ", ") + "; saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
     }
