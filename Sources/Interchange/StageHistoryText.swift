@@ -4,23 +4,65 @@ import SalesArchive
 /// INTERCHANGE.md §2): a line per move, oldest first,
 ///
 ///     2026-11-02 10:00:30 1 信息开发 → 2 项目立项
-///     2026-11-20 15:04:05 2 项目立项 → 4 商务谈判：客户已立项，直接议标
+///     2026-11-20 15:04:05 2 项目立项 → 4 商务谈判：客户决定议标
+///     ↳ 下周提交报价
 ///
 /// the time as the export's other times (local, the 说明 sheet's zone), the stages as the stage
 /// column writes them, and the move's reason, if it has one, after `：` (`: ` in English); a
-/// reason of several lines goes on over the next lines. An import reads it back for a project
-/// the file adds.
+/// reason's further lines each after `↳ ` (a line of a reason that looked like a move was read as
+/// one: helper-209 1). An import reads it back for a project the file adds. (JSON writes the
+/// moves as a list, its times as instants: `json`.)
 enum StageHistoryText {
-    /// The cell for `moves`, in the export's language.
+    /// The longest cell an export writes (XLSX holds 32,767 characters in a cell: one project
+    /// with long reasons failed the whole export: helper-209 9).
+    static let maxCharacters = 32_000
+
+    /// The cell for `moves`, in the export's language: reasons cut to 300 characters when the
+    /// whole would be longer than `maxCharacters`, and nothing when it still would.
     static func text(_ moves: [StageMove], zh: Bool) -> String {
+        let whole = text(moves, zh: zh, reasonLimit: nil)
+        if whole.utf16.count <= maxCharacters { return whole }
+        let cut = text(moves, zh: zh, reasonLimit: 300)
+        return cut.utf16.count <= maxCharacters ? cut : ""
+    }
+
+    private static func text(_ moves: [StageMove], zh: Bool, reasonLimit: Int?) -> String {
         moves.map { m in
-            var line = "\(Exporter.csvText(.instant(m.at))) \(zh ? m.from.zh : m.from.en) → \(zh ? m.to.zh : m.to.en)"
-            if let reason = m.reason?.trimmedWhitespace, !reason.isEmpty {
-                let lines = reason.split(whereSeparator: { $0.isNewline }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
-                line += (zh ? "：" : ": ") + lines.joined(separator: "\n")
-            }
-            return line
+            var reason = m.reason
+            if let limit = reasonLimit, let r = reason, r.count > limit { reason = String(r.prefix(limit)) + "…" }
+            return line(at: Exporter.csvText(.instant(m.at)), from: zh ? m.from.zh : m.from.en, to: zh ? m.to.zh : m.to.en, reason: reason, zh: zh)
         }.joined(separator: "\n")
+    }
+
+    /// One move's line (and its reason's further lines).
+    static func line(at: String, from: String, to: String, reason: String?, zh: Bool) -> String {
+        var line = "\(at) \(from) → \(to)"
+        if let reason = reason?.trimmedWhitespace, !reason.isEmpty {
+            let lines = reason.split(whereSeparator: { $0.isNewline }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
+            line += (zh ? "：" : ": ") + lines.joined(separator: "\n↳ ")
+        }
+        return line
+    }
+
+    /// A JSON export's list for `moves`: each move's time as an instant (the sheet's local
+    /// times moved by the zone between export and import: helper-209 2), stages as codes.
+    static func json(_ moves: [StageMove]) -> [[String: Any]] {
+        moves.map { m in
+            var o: [String: Any] = ["at": FieldFormat.isoInstant(m.at), "from": m.from.rawValue, "to": m.to.rawValue]
+            if let reason = m.reason { o["reason"] = reason }
+            return o
+        }
+    }
+
+    /// A JSON file's `stageHistory` as the cell an import reads: a list of moves as `json`
+    /// writes them; anything else as JSON writes it (which then reads as no move).
+    static func cell(fromJSON value: Any) -> String? {
+        if let list = value as? [[String: Any]], list.allSatisfy({ $0["at"] is String && $0["from"] is String && $0["to"] is String }) {
+            return list.map { o in
+                line(at: o["at"] as! String, from: o["from"] as! String, to: o["to"] as! String, reason: o["reason"] as? String, zh: true)  // (checked above)
+            }.joined(separator: "\n")
+        }
+        return nil
     }
 
     /// Why a cell cannot be read as moves: the move (from 1) and what is wrong there.
@@ -31,28 +73,36 @@ enum StageHistoryText {
     }
 
     /// The moves a cell gives, each line read as `text` writes it (→ or -> between the stages,
-    /// as a user may type it); `instant` reads a line's time (date and time of day) as the import
-    /// reads a time cell, nil when it is none. A line that does not start with a time and hold an
-    /// arrow goes on the reason of the move before it.
+    /// as a user may type it; a time of two parts or an instant, 2026-11-02T10:00:30Z);
+    /// `instant` reads a line's time as the import reads a time cell, nil when it is none. A
+    /// line after `↳` goes on the reason of the move before it.
     static func moves(_ text: String, instant: (String) -> Int64?) -> Result<[StageMove], Unreadable> {
         var out: [StageMove] = []
         let lines = text.split(whereSeparator: { $0.isNewline }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
         for line in lines {
+            if line.hasPrefix("↳"), let last = out.popLast() {
+                let more = String(line.dropFirst()).trimmedWhitespace
+                out.append(StageMove(at: last.at, from: last.from, to: last.to, reason: more.isEmpty ? last.reason : (last.reason.map { $0 + "\n" } ?? "") + more))
+                continue
+            }
             let n = out.count + 1
             func bad(_ en: String, _ zh: String) -> Result<[StageMove], Unreadable> { .failure(Unreadable(move: n, reason: en, reasonZH: zh)) }
-            let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
-            let at = parts.count == 3 ? instant("\(parts[0]) \(parts[1])") : nil
-            let rest = parts.count == 3 ? parts[2] : ""
-            let arrow = rest.range(of: "→") ?? rest.range(of: "->")
-            guard let at, let arrow else {
-                // (A line of the reason before it.)
-                if let last = out.popLast() {
-                    out.append(StageMove(at: last.at, from: last.from, to: last.to, reason: (last.reason.map { $0 + "\n" } ?? "") + line))
-                    continue
-                }
-                return at == nil
-                    ? bad("move \(n) does not start with a date and time (2026-11-02 10:00:30)", "第 \(n) 条开头不是日期和时间（格式如 2026-11-02 10:00:30）")
-                    : bad("move \(n) has no → between two stages", "第 \(n) 条中没有用“→”连接的前后两个阶段")
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            // (A date and a time, or one instant.)
+            var at: Int64?
+            var rest = Substring("")
+            if parts.count >= 2, let t = instant("\(parts[0]) \(parts[1])") {
+                at = t
+                rest = line[parts[1].endIndex...]
+            } else if let first = parts.first, let t = instant(String(first)) {
+                at = t
+                rest = line[first.endIndex...]
+            }
+            guard let at else {
+                return bad("move \(n) does not start with a date and time (2026-11-02 10:00:30), or the date is none", "第 \(n) 条开头不是有效的日期和时间（格式如 2026-11-02 10:00:30）")
+            }
+            guard let arrow = rest.range(of: "→") ?? rest.range(of: "->") else {
+                return bad("move \(n) has no → between two stages", "第 \(n) 条中没有用“→”连接的前后两个阶段")
             }
             let right = rest[arrow.upperBound...]
             let cut = right.firstIndex(where: { $0 == "：" || $0 == ":" })

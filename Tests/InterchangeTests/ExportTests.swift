@@ -95,7 +95,7 @@ final class ExportTests: XCTestCase {
         try a.addProject(customer: "𠮷野家餐饮有限公司", name: "门店收银系统", now: t)
         try a.setStage("门店收银系统", to: "2", reason: nil, at: t + 3_600, now: t + 7_200)
         try a.setStage("门店收银系统", to: "4", reason: "客户决定议标\n不再公开招标 → 改为议标", now: t + 86_400)
-        try a.setStage("门店收银系统", to: "3", reason: "客户改为公开招标", now: t + 2 * 86_400)
+        try a.setStage("门店收银系统", to: "3", reason: "客户改为公开招标\n2025-02-01 10:00 客户会议 → 决定招标", now: t + 2 * 86_400)
         let original = try a.stageMoves()
         let shop = try a.resolve(.project, "门店收银系统").id
         XCTAssertEqual(original[shop]?.map(\.to), [.projectInitiation, .businessNegotiation, .bidding])
@@ -120,7 +120,7 @@ final class ExportTests: XCTestCase {
             XCTAssertEqual(try copy.resolve(.project, "门店收银系统")["stage"]?.text, "bidding")
         }
         XCTAssertEqual(StageHistoryText.text(original[shop]!, zh: true).components(separatedBy: "\n").dropFirst().prefix(2),
-                       ["\(Exporter.csvText(.instant(t + 86_400))) 2 项目立项 → 4 商务谈判：客户决定议标", "不再公开招标 → 改为议标"], "a line per move, a reason's lines after it")
+                       ["\(Exporter.csvText(.instant(t + 86_400))) 2 项目立项 → 4 商务谈判：客户决定议标", "↳ 不再公开招标 → 改为议标"], "a line per move, a reason's further lines after ↳")
         // Edited: the stage moved on in the sheet (one more move, at 进入阶段), or the history
         // made out of order (said; one move).
         let table = try Exporter.tables(a, options: Exporter.Options(kinds: [.projects], format: .csv, now: testNow))[0]
@@ -157,12 +157,38 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(q.warnings.contains { $0.reasonZH == "项目“门店收银系统”的阶段变更记录无法补记，该项目将直接进入文件中填写的当前阶段。原因：第 1 条变更为“2 项目立项”，而第 2 条却从“4 商务谈判”开始，前后接不上" }, "\(q.warnings.map(\.reasonZH))")
         let one = try h.open()
         XCTAssertEqual(try one.stageMoves()[try one.resolve(.project, "门店收银系统").id]?.map(\.to), [.bidding])
+        // JSON: a list of moves, times as instants (helper-209 2: local times moved by the zone).
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: JSONExport.data(a, options: Exporter.Options(kinds: [.projects], format: .json, now: testNow))) as? [String: Any])
+        let listed = try XCTUnwrap((json["projects"] as? [[String: Any]])?.first { $0["name"] as? String == "门店收银系统" }?["stageHistory"] as? [[String: Any]])
+        XCTAssertEqual(listed.first?["at"] as? String, FieldFormat.isoInstant(t + 3_600))
+        XCTAssertEqual(listed.map { $0["to"] as? String }, ["projectInitiation", "businessNegotiation", "bidding"])
+        // 进入阶段 before the history's last move is said (helper-209 4); a NUL is refused (5).
+        let early = try csv { rows in
+            rows[row][stage] = .text("5")
+            rows[row][since] = .text(Exporter.csvText(.instant(t)))
+        }
+        let e = try populated().importing(early, name: "projects.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertTrue(e.warnings.contains { $0.reasonZH.hasPrefix("文件中项目“门店收银系统”进入当前阶段的时间早于其阶段变更记录中最后一次变更") }, "\(e.warnings.map(\.reasonZH))")
+        let nul = try csv { rows in rows[row][history] = .text("2026-11-02 10:00:00 1 信息开发 → 2 项目立项\u{0}") }
+        let z = try populated().importing(nul, name: "projects.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertTrue(z.problems.contains { $0.reason.contains("NUL") }, "\(z.problems)")
         XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 待定 → 2", instant: { _ in 0 }),
                        .failure(.init(move: 1, reason: "move 1: 待定 is not a stage", reasonZH: "第 1 条中的“待定”不是有效的项目阶段")))
-        XCTAssertEqual(StageHistoryText.moves("立项了 → 2", instant: { _ in 0 }),
-                       .failure(.init(move: 1, reason: "move 1 does not start with a date and time (2026-11-02 10:00:30)", reasonZH: "第 1 条开头不是日期和时间（格式如 2026-11-02 10:00:30）")))
-        // -> as a user types it; a later line without a time goes on the reason.
-        XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 1 -> 2：见面后\n客户同意立项\n2026-11-03 09:00 2->3", instant: { $0.hasPrefix("2026-11-02") ? 100 : 200 }),
+        XCTAssertEqual(StageHistoryText.moves("立项了 → 2", instant: { $0.hasPrefix("2026") ? 0 : nil }),
+                       .failure(.init(move: 1, reason: "move 1 does not start with a date and time (2026-11-02 10:00:30), or the date is none", reasonZH: "第 1 条开头不是有效的日期和时间（格式如 2026-11-02 10:00:30）")))
+        // A line that is no move and no ↳ reason line is said, not taken into a reason (helper-209 3:
+        // a move dated 2025-02-30 was).
+        XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 1 → 2\n2026-02-30 10:00 2 → 3", instant: { $0.hasPrefix("2026-11-02") ? 0 : nil }),
+                       .failure(.init(move: 2, reason: "move 2 does not start with a date and time (2026-11-02 10:00:30), or the date is none", reasonZH: "第 2 条开头不是有效的日期和时间（格式如 2026-11-02 10:00:30）")))
+        XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00", instant: { $0.hasPrefix("2026") ? 0 : nil }),
+                       .failure(.init(move: 1, reason: "move 1 has no → between two stages", reasonZH: "第 1 条中没有用“→”连接的前后两个阶段")))
+        // A cell XLSX can hold: reasons cut when the whole would be longer (helper-209 9).
+        let long = (0..<3).map { StageMove(at: t + Int64($0), from: $0 == 0 ? .infoDevelopment : .projectInitiation, to: $0 == 0 ? .projectInitiation : .bidding, reason: String(repeating: "长", count: 12_000)) }
+        let capped = StageHistoryText.text(long, zh: true)
+        XCTAssertLessThanOrEqual(capped.utf16.count, StageHistoryText.maxCharacters)
+        XCTAssertTrue(capped.contains("长…"), "reasons cut, the moves kept")
+        // -> as a user types it; a line after ↳ goes on the reason.
+        XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 1 -> 2：见面后\n↳ 客户同意立项\n2026-11-03 09:00 2->3", instant: { $0.hasPrefix("2026-11-02") ? 100 : $0.hasPrefix("2026-11-03") ? 200 : nil }),
                        .success([StageMove(at: 100, from: .infoDevelopment, to: .projectInitiation, reason: "见面后\n客户同意立项"), StageMove(at: 200, from: .projectInitiation, to: .bidding, reason: nil)]))
     }
 

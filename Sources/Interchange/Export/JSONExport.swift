@@ -27,11 +27,11 @@ enum JSONExport {
                     records.append(record)
                 }
             }
-            // (A project's moves between stages, kept in the history, as the sheet's 阶段变更记录.)
+            // (A project's moves between stages, kept in the history: a list, its times instants.)
             if kind == .projects {
                 let moves = try archive.stageMoves(projects: Set(entities.map(\.id)))
                 for (i, e) in entities.enumerated() {
-                    if let m = moves[e.id] { records[i]["stageHistory"] = StageHistoryText.text(m, zh: true) }
+                    if let m = moves[e.id] { records[i]["stageHistory"] = StageHistoryText.json(m) }
                 }
             }
             // (A complaint's withdrawal reason, kept in the history: helper-201 1.)
@@ -131,7 +131,8 @@ enum JSONExport {
                 // (`"removed": []` read as an empty cell, a live person: a list or an object there
                 // is written as JSON writes it, and refused as no flag: helper-189 F8.)
                 rows.append(TableRow(line: i + 1, cells: (keys + extra).map { key in
-                    if key == "removed", let v = record[key], v is [Any] || v is [String: Any],
+                    if key == "stageHistory", let v = record[key], let text = StageHistoryText.cell(fromJSON: v) { return .text(text) }
+                    if key == "removed" || key == "stageHistory", let v = record[key], v is [Any] || v is [String: Any],
                        let data = try? JSONSerialization.data(withJSONObject: v, options: [.sortedKeys, .withoutEscapingSlashes]) {
                         return .text(String(decoding: data, as: UTF8.self))
                     }

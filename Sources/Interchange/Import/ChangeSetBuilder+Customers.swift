@@ -663,6 +663,14 @@ extension Importer.ChangeSetBuilder {
                             let since = r.instants["stageSince"].flatMap { $0 >= last.at ? $0 : nil }
                             _ = add(.setStage(ref, stage: wanted.rawValue, reason: madeByImport, at: since), row: i)
                             fileStages[ref] = wanted
+                            // (Before the history's last move: the import's time, said: helper-209 4.)
+                            if let given = r.instants["stageSince"], given < last.at {
+                                updateWarnings.append(ImportProblem(
+                                    table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .stageSince)?.header,
+                                    value: Exporter.csvText(.instant(given)),
+                                    reason: "the project \(name) entered its stage, the file says, before the last move of its stage history (\(Exporter.csvText(.instant(last.at)))), so it enters it at the import",
+                                    reasonZH: "文件中项目“\(name)”进入当前阶段的时间早于其阶段变更记录中最后一次变更（\(Exporter.csvText(.instant(last.at)))），因此进入当前阶段的时间按导入时间记录"))
+                            }
                         }
                     }
                 case .failure(let why):
@@ -675,17 +683,21 @@ extension Importer.ChangeSetBuilder {
                         reasonZH: "项目“\(name)”的阶段变更记录无法补记，该项目将直接进入文件中填写的当前阶段。原因：\(unmade.reasonZH)"))
                 }
             }
+            let moved = replayed || stage.map { SalesStage.read($0.trimmedWhitespace) != .infoDevelopment } == true
             if !replayed, let stage, SalesStage.read(stage.trimmedWhitespace) != .infoDevelopment {
                 // (When the file says it entered the stage, then: an export's 进入阶段; they all
                 // entered theirs at the import: helper-201 2.)
                 _ = add(.setStage(ref, stage: stage, reason: madeByImport, at: r.instants["stageSince"]), row: i)
+                if let wanted = SalesStage.read(stage.trimmedWhitespace) { fileStages[ref] = wanted }
+            }
+            if moved {
+                // (Also beside a history: it went without a word: helper-209 4.)
                 if let bad = r.refs["stageSince"] {
                     updateWarnings.append(ImportProblem(
                         table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .stageSince)?.header, value: bad,
                         reason: "\(bad) is no time, or a time to come, so the project \(name) enters its stage at the import",
                         reasonZH: "“\(bad)”不是有效时间，或晚于当前时间，项目“\(name)”进入当前阶段的时间已按导入时间记录"))
                 }
-                if let wanted = SalesStage.read(stage.trimmedWhitespace) { fileStages[ref] = wanted }
             }
             b.status[i] = .new
         }

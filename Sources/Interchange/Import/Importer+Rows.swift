@@ -335,9 +335,14 @@ extension Importer {
                         row.refs["stageSince"] = text
                     }
                 case .stageHistory:
-                    // (Read where it is used, for a project the file adds.)
+                    // (Read where it is used, for a project the file adds; a NUL refused as in
+                    // any cell: it was stored: helper-209 5.)
                     let text = Self.plain(cell).trimmedWhitespace
-                    if !text.isEmpty { row.refs["stageHistory"] = text }
+                    if text.unicodeScalars.contains("\u{0}") {
+                        problem(CellReading.nulCharacter.reason, CellReading.nulCharacter.reasonZH)
+                    } else if !text.isEmpty {
+                        row.refs["stageHistory"] = text
+                    }
                 case .removedMark:
                     // 是 (an export's flag), true, 1, 已移除; empty, 否, false, 0: a live person.
                     let text = Self.plain(cell).trimmedWhitespace

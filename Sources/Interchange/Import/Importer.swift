@@ -51,7 +51,11 @@ public final class Importer {
     /// records the file adds, which no archive text can give back (helper-205 4). Said once.
     static func questionMarksOfGBK(_ source: ImportSource, _ rows: [Row]) -> ImportProblem? {
         guard source.mayBeCodePage936, case .csv(.gb18030, _) = source.format, let table = source.tables.first?.name else { return nil }
-        let lines = rows.filter { r in r.fields.contains { $0.1.utf8.contains(UInt8(ascii: "?")) } || r.contact.contains { $0.1.utf8.contains(UInt8(ascii: "?")) } }.map(\.line)
+        // (A stage history's reasons too: helper-209 10.)
+        let lines = rows.filter { r in
+            r.fields.contains { $0.1.utf8.contains(UInt8(ascii: "?")) } || r.contact.contains { $0.1.utf8.contains(UInt8(ascii: "?")) }
+                || r.refs["stageHistory"]?.utf8.contains(UInt8(ascii: "?")) == true
+        }.map(\.line)
         guard let first = lines.first else { return nil }
         return ImportProblem(
             table: table, line: first, column: nil, value: nil,
