@@ -52,6 +52,20 @@ final class WeeklyReportTests: XCTestCase {
         fixture = nil
     }
 
+    /// A project an import adds with its stage history (a handover): its moves before the week
+    /// are said as the import's, not as moves the importer entered late (helper-209 6).
+    func testAnImportedProjectsHistoryIsSaidAsImportedNotEnteredLate() throws {
+        let file = "客户,项目名称,销售阶段,阶段变更记录\n上海老客户集团,迁移项目,3 招投标,\"2026-11-10 10:00:00 1 信息开发 → 2 项目立项\n2026-11-12 10:00:00 2 项目立项 → 3 招投标：客户发标\"\n"
+        archive = nil  // (one writer at a time)
+        let p = try fixture.importing(Data(file.utf8), name: "项目.csv") { $0.now = self.h(9, day: 1) }
+        XCTAssertTrue(p.canCommit, "\(p.problems)")
+        archive = try fixture.open()
+        let move = try XCTUnwrap(try build().stageMoves.first { $0.project == "迁移项目" })
+        XCTAssertEqual(move.reason, "11-10（导入） 1 信息开发 → 2 项目立项；11-12（导入） 2 项目立项 → 3 招投标：客户发标")
+        XCTAssertEqual(try build(zh: false).stageMoves.first { $0.project == "迁移项目" }?.reason,
+                       "11-10 (imported) 1 information development → 2 project initiation; 11-12 (imported) 2 project initiation → 3 bidding: 客户发标")
+    }
+
     func build(now: Int64? = nil, zh: Bool = true) throws -> WeeklyReport {
         var o = WeeklyReportBuilder.Options(week: Self.week, calendar: .standard, now: now ?? h(12, day: 4))
         o.zh = zh

@@ -224,7 +224,7 @@ public enum WeeklyReportBuilder {
 
         // New customers, the week's contact log, stage moves and complaints, from the events.
         var created: Set<UInt64> = []
-        var stageEvents: [UInt64: [(at: Int64, from: String, to: String, reason: String?)]] = [:]
+        var stageEvents: [UInt64: [StageEvent]] = [:]
         var projectTouched: [UInt64] = []
         var complaintTouched: Set<UInt64> = []
         var lateComplaintSteps: [UInt64: [String: Int64]] = [:]
@@ -271,7 +271,7 @@ public enum WeeklyReportBuilder {
                         // entry it puts back, helper-181 M1.)
                         let entered = b.undoes != nil ? b.at : e.changes.first { $0.field == stageSinceField }?.new?.int ?? b.at
                         stageEvents[e.id, default: []].append((min(entered, b.at), c.old?.text ?? "", c.new?.text ?? "",
-                                                               e.changes.first { $0.field == Schema.reasonField }?.new?.text))
+                                                               e.changes.first { $0.field == Schema.reasonField }?.new?.text, b.origin == .importFile))
                     }
                 case (.complaint, _):
                     complaintTouched.insert(e.id)
@@ -489,9 +489,17 @@ public enum WeeklyReportBuilder {
     /// and its reason were lost when the project went forward again (helper-127).
     /// `periodStart`: a move of a day before it, typed in this week (`project stage --at`), is
     /// said to be entered late, with its day, as a log entry's 补录 is.
-    static func stageReasons(_ moves: [(at: Int64, from: String, to: String, reason: String?)], zh: Bool, calendar: DepartmentCalendar, periodStart: Int64 = .min) -> String? {
+    /// A stage move of the period: when it happened, the stages, its reason, and whether an
+    /// import made it (a handed-over project's history, made again: not entered late by the
+    /// importer, as it was said: helper-209 6).
+    typealias StageEvent = (at: Int64, from: String, to: String, reason: String?, imported: Bool)
+
+    static func stageReasons(_ moves: [StageEvent], zh: Bool, calendar: DepartmentCalendar, periodStart: Int64 = .min) -> String? {
         let late = moves.last { $0.at < periodStart }.map { m in
-            zh ? "补录：实际于 \(calendar.dateString(of: m.at).dropFirst(5)) 进入“\(ReportText.stage(m.to, zh: true))”" : "entered late: it moved to \(ReportText.stage(m.to, zh: false)) on \(calendar.dateString(of: m.at).dropFirst(5))"
+            let day = calendar.dateString(of: m.at).dropFirst(5)
+            return m.imported
+                ? (zh ? "导入记录：原于 \(day) 进入“\(ReportText.stage(m.to, zh: true))”" : "from an imported file: it moved to \(ReportText.stage(m.to, zh: false)) on \(day)")
+                : (zh ? "补录：实际于 \(day) 进入“\(ReportText.stage(m.to, zh: true))”" : "entered late: it moved to \(ReportText.stage(m.to, zh: false)) on \(day)")
         }
         func withLate(_ text: String?) -> String? {
             guard let late else { return text }
@@ -502,7 +510,7 @@ public enum WeeklyReportBuilder {
         guard moves.contains(where: { !($0.reason ?? "").isEmpty }) else { return withLate(nil) }
         return moves.map { m in
             // (Each move's day, MM-DD: helper-128; each late one marked: only the last was, helper-180.)
-            String(calendar.dateString(of: m.at).dropFirst(5)) + (m.at < periodStart ? (zh ? "（补录）" : " (entered late)") : "") + " "
+            String(calendar.dateString(of: m.at).dropFirst(5)) + (m.at < periodStart ? (m.imported ? (zh ? "（导入）" : " (imported)") : (zh ? "（补录）" : " (entered late)")) : "") + " "
                 + "\(ReportText.stage(m.from, zh: zh)) → \(ReportText.stage(m.to, zh: zh))" + ((m.reason ?? "").isEmpty ? "" : (zh ? "：" : ": ") + m.reason!)
         }.joined(separator: zh ? "；" : "; ")
     }
