@@ -5,14 +5,19 @@ import SalesArchive
 ///
 ///     2026-11-02 10:00:30 1 信息开发 → 2 项目立项
 ///     2026-11-20 15:04:05 2 项目立项 → 4 商务谈判：客户决定议标
-///     ↳ 下周提交报价
+///     （续）下周提交报价
 ///
 /// the time as the export's other times (local, the 说明 sheet's zone), the stages as the stage
 /// column writes them, and the move's reason, if it has one, after `：` (`: ` in English); a
-/// reason's further lines each after `↳ ` (a line of a reason that looked like a move was read as
-/// one: helper-209 1). An import reads it back for a project the file adds. (JSON writes the
+/// reason's further lines each after `（续）` (`(cont.) `; a line of a reason that looked like a
+/// move was read as one: helper-209 1). An import reads it back for a project the file adds. (JSON writes the
 /// moves as a list, its times as instants: `json`.)
 enum StageHistoryText {
+    /// What starts each further line of a reason (（续）, as Chinese forms mark a line that goes
+    /// on: helper-210; ↳ was read as a box in some fonts). An import also reads (续), (cont.) and ↳.
+    static let continuedZH = "（续）", continuedEN = "(cont.) "
+    static let continuedMarks = ["（续）", "（续）", "(cont.)", "↳"]
+
     /// The longest cell an export writes (XLSX holds 32,767 characters in a cell: one project
     /// with long reasons failed the whole export: helper-209 9).
     static let maxCharacters = 32_000
@@ -39,7 +44,7 @@ enum StageHistoryText {
         var line = "\(at) \(from) → \(to)"
         if let reason = reason?.trimmedWhitespace, !reason.isEmpty {
             let lines = reason.split(whereSeparator: { $0.isNewline }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
-            line += (zh ? "：" : ": ") + lines.joined(separator: "\n↳ ")
+            line += (zh ? "：" : ": ") + lines.joined(separator: "\n" + (zh ? continuedZH : continuedEN))
         }
         return line
     }
@@ -75,13 +80,13 @@ enum StageHistoryText {
     /// The moves a cell gives, each line read as `text` writes it (→ or -> between the stages,
     /// as a user may type it; a time of two parts or an instant, 2026-11-02T10:00:30Z);
     /// `instant` reads a line's time as the import reads a time cell, nil when it is none. A
-    /// line after `↳` goes on the reason of the move before it.
+    /// line after （续） (`continuedMarks`) goes on the reason of the move before it.
     static func moves(_ text: String, instant: (String) -> Int64?) -> Result<[StageMove], Unreadable> {
         var out: [StageMove] = []
         let lines = text.split(whereSeparator: { $0.isNewline }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
         for line in lines {
-            if line.hasPrefix("↳"), let last = out.popLast() {
-                let more = String(line.dropFirst()).trimmedWhitespace
+            if let mark = continuedMarks.first(where: { line.hasPrefix($0) }), let last = out.popLast() {
+                let more = String(line.dropFirst(mark.count)).trimmedWhitespace
                 out.append(StageMove(at: last.at, from: last.from, to: last.to, reason: more.isEmpty ? last.reason : (last.reason.map { $0 + "\n" } ?? "") + more))
                 continue
             }
@@ -102,7 +107,7 @@ enum StageHistoryText {
                 return bad("move \(n) does not start with a date and time (2026-11-02 10:00:30), or the date is none", "第 \(n) 条开头不是有效的日期和时间（格式如 2026-11-02 10:00:30）")
             }
             guard let arrow = rest.range(of: "→") ?? rest.range(of: "->") else {
-                return bad("move \(n) has no → between two stages", "第 \(n) 条中没有用“→”连接的前后两个阶段")
+                return bad("move \(n) has no → between two stages (1 information development → 2 project initiation)", "第 \(n) 条缺少用“→”连接的原阶段和新阶段（如“1 信息开发 → 2 项目立项”）")
             }
             let right = rest[arrow.upperBound...]
             let cut = right.firstIndex(where: { $0 == "：" || $0 == ":" })

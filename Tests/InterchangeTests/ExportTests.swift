@@ -120,7 +120,7 @@ final class ExportTests: XCTestCase {
             XCTAssertEqual(try copy.resolve(.project, "门店收银系统")["stage"]?.text, "bidding")
         }
         XCTAssertEqual(StageHistoryText.text(original[shop]!, zh: true).components(separatedBy: "\n").dropFirst().prefix(2),
-                       ["\(Exporter.csvText(.instant(t + 86_400))) 2 项目立项 → 4 商务谈判：客户决定议标", "↳ 不再公开招标 → 改为议标"], "a line per move, a reason's further lines after ↳")
+                       ["\(Exporter.csvText(.instant(t + 86_400))) 2 项目立项 → 4 商务谈判：客户决定议标", "（续）不再公开招标 → 改为议标"], "a line per move, a reason's further lines after （续）")
         // Edited: the stage moved on in the sheet (one more move, at 进入阶段), or the history
         // made out of order (said; one move).
         let table = try Exporter.tables(a, options: Exporter.Options(kinds: [.projects], format: .csv, now: testNow))[0]
@@ -168,7 +168,7 @@ final class ExportTests: XCTestCase {
             rows[row][since] = .text(Exporter.csvText(.instant(t)))
         }
         let e = try populated().importing(early, name: "projects.csv", commit: false) { $0.onDuplicate = .skip }
-        XCTAssertTrue(e.warnings.contains { $0.reasonZH.hasPrefix("文件中项目“门店收银系统”进入当前阶段的时间早于其阶段变更记录中最后一次变更") }, "\(e.warnings.map(\.reasonZH))")
+        XCTAssertTrue(e.warnings.contains { $0.reasonZH.hasPrefix("项目“门店收银系统”在文件中填写的进入当前阶段时间，早于其阶段变更记录中最后一次变更的时间") }, "\(e.warnings.map(\.reasonZH))")
         let nul = try csv { rows in rows[row][history] = .text("2026-11-02 10:00:00 1 信息开发 → 2 项目立项\u{0}") }
         let z = try populated().importing(nul, name: "projects.csv", commit: false) { $0.onDuplicate = .skip }
         XCTAssertTrue(z.problems.contains { $0.reason.contains("NUL") }, "\(z.problems)")
@@ -181,15 +181,15 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 1 → 2\n2026-02-30 10:00 2 → 3", instant: { $0.hasPrefix("2026-11-02") ? 0 : nil }),
                        .failure(.init(move: 2, reason: "move 2 does not start with a date and time (2026-11-02 10:00:30), or the date is none", reasonZH: "第 2 条开头不是有效的日期和时间（格式如 2026-11-02 10:00:30）")))
         XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00", instant: { $0.hasPrefix("2026") ? 0 : nil }),
-                       .failure(.init(move: 1, reason: "move 1 has no → between two stages", reasonZH: "第 1 条中没有用“→”连接的前后两个阶段")))
+                       .failure(.init(move: 1, reason: "move 1 has no → between two stages (1 information development → 2 project initiation)", reasonZH: "第 1 条缺少用“→”连接的原阶段和新阶段（如“1 信息开发 → 2 项目立项”）")))
         // A cell XLSX can hold: reasons cut when the whole would be longer (helper-209 9).
         let long = (0..<3).map { StageMove(at: t + Int64($0), from: $0 == 0 ? .infoDevelopment : .projectInitiation, to: $0 == 0 ? .projectInitiation : .bidding, reason: String(repeating: "长", count: 12_000)) }
         let capped = StageHistoryText.text(long, zh: true)
         XCTAssertLessThanOrEqual(capped.utf16.count, StageHistoryText.maxCharacters)
         XCTAssertTrue(capped.contains("长…"), "reasons cut, the moves kept")
-        // -> as a user types it; a line after ↳ goes on the reason.
-        XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 1 -> 2：见面后\n↳ 客户同意立项\n2026-11-03 09:00 2->3", instant: { $0.hasPrefix("2026-11-02") ? 100 : $0.hasPrefix("2026-11-03") ? 200 : nil }),
-                       .success([StageMove(at: 100, from: .infoDevelopment, to: .projectInitiation, reason: "见面后\n客户同意立项"), StageMove(at: 200, from: .projectInitiation, to: .bidding, reason: nil)]))
+        // -> as a user types it; a line after ↳ or (cont.) goes on the reason too.
+        XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 1 -> 2：见面后\n↳ 客户同意立项\n(cont.) 已发邀请\n2026-11-03 09:00 2->3", instant: { $0.hasPrefix("2026-11-02") ? 100 : $0.hasPrefix("2026-11-03") ? 200 : nil }),
+                       .success([StageMove(at: 100, from: .infoDevelopment, to: .projectInitiation, reason: "见面后\n客户同意立项\n已发邀请"), StageMove(at: 200, from: .projectInitiation, to: .bidding, reason: nil)]))
     }
 
     /// A JSON export whose amount was edited into a number: read as written and refused as

@@ -270,7 +270,7 @@ final class ImportTests: XCTestCase {
         let beside = try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: utf8("Company,Note\r\nABC山峡实业,ok\r\n"))
         let q = try f.importing(beside, name: "c2.csv", commit: false)
         XCTAssertEqual(q.source.format, .csv(.utf8, delimiter: UInt8(ascii: ",")))
-        XCTAssertTrue(q.warnings.contains { $0.line == 2 && $0.reasonZH == "本行按 UTF-8 编码读作“ɽϿʵҵ”，可能是乱码。如该文件是以 GBK 编码保存的（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”即为此编码），应读作“山峡实业”，请加上 --encoding gbk 重新导入" }, "\(q.warnings.map(\.reasonZH))")
+        XCTAssertTrue(q.warnings.contains { $0.line == 2 && $0.reasonZH == "本行按 UTF-8 编码读出的内容为“ɽϿʵҵ”，可能是乱码。若该文件为 GBK 编码（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”的文件即是此编码），正确内容应为“山峡实业”，请在导入命令后加上 --encoding gbk 重新导入" }, "\(q.warnings.map(\.reasonZH))")
         // UTF-8 that is no such accident (helper-207 1): each file stays UTF-8 and reads as written.
         for utf8Text in ["Name\nCafé Crème SARL\n", "Name\nMüller & Söhne\n", "Name\nИванов и партнёры\n", "Name\nΑθήνα ΑΕ\n",
                          "Name,Note\nRenée,25°é\n", "Name\nÉcole ©\nɽϿ 山峡\n",

@@ -61,7 +61,7 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertTrue(p.canCommit, "\(p.problems)")
         archive = try fixture.open()
         let move = try XCTUnwrap(try build().stageMoves.first { $0.project == "迁移项目" })
-        XCTAssertEqual(move.reason, "11-10（导入） 1 信息开发 → 2 项目立项；11-12（导入） 2 项目立项 → 3 招投标：客户发标")
+        XCTAssertEqual(move.reason, "11-10（据导入文件） 1 信息开发 → 2 项目立项；11-12（据导入文件） 2 项目立项 → 3 招投标：客户发标")
         XCTAssertEqual(try build(zh: false).stageMoves.first { $0.project == "迁移项目" }?.reason,
                        "11-10 (imported) 1 information development → 2 project initiation; 11-12 (imported) 2 project initiation → 3 bidding: 客户发标")
     }

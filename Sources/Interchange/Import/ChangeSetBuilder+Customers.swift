@@ -669,7 +669,7 @@ extension Importer.ChangeSetBuilder {
                                     table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .stageSince)?.header,
                                     value: Exporter.csvText(.instant(given)),
                                     reason: "the project \(name) entered its stage, the file says, before the last move of its stage history (\(Exporter.csvText(.instant(last.at)))), so it enters it at the import",
-                                    reasonZH: "文件中项目“\(name)”进入当前阶段的时间早于其阶段变更记录中最后一次变更（\(Exporter.csvText(.instant(last.at)))），因此进入当前阶段的时间按导入时间记录"))
+                                    reasonZH: "项目“\(name)”在文件中填写的进入当前阶段时间，早于其阶段变更记录中最后一次变更的时间（\(Exporter.csvText(.instant(last.at)))），两者矛盾，故改以本次导入时间作为进入当前阶段的时间"))
                             }
                         }
                     }

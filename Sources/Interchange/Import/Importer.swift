@@ -76,7 +76,7 @@ public final class Importer {
         return ImportProblem(
             table: table, line: seen.line, column: nil, value: nil,
             reason: "this line reads as UTF-8 \"\(seen.utf8)\", which may be garbled: if the file was saved as GBK (Excel's CSV on Chinese Windows), it reads \"\(seen.gbk)\"; then import it again with --encoding gbk",
-            reasonZH: "本行按 UTF-8 编码读作“\(seen.utf8)”，可能是乱码。如该文件是以 GBK 编码保存的（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”即为此编码），应读作“\(seen.gbk)”，请加上 --encoding gbk 重新导入")
+            reasonZH: "本行按 UTF-8 编码读出的内容为“\(seen.utf8)”，可能是乱码。若该文件为 GBK 编码（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”的文件即是此编码），正确内容应为“\(seen.gbk)”，请在导入命令后加上 --encoding gbk 重新导入")
     }
 
     /// Plans the import of `source`; nothing is written. A JSON file's records are said as

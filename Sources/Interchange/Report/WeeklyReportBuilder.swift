@@ -498,7 +498,7 @@ public enum WeeklyReportBuilder {
         let late = moves.last { $0.at < periodStart }.map { m in
             let day = calendar.dateString(of: m.at).dropFirst(5)
             return m.imported
-                ? (zh ? "导入记录：原于 \(day) 进入“\(ReportText.stage(m.to, zh: true))”" : "from an imported file: it moved to \(ReportText.stage(m.to, zh: false)) on \(day)")
+                ? (zh ? "据导入文件：于 \(day) 进入“\(ReportText.stage(m.to, zh: true))”" : "from an imported file: it moved to \(ReportText.stage(m.to, zh: false)) on \(day)")
                 : (zh ? "补录：实际于 \(day) 进入“\(ReportText.stage(m.to, zh: true))”" : "entered late: it moved to \(ReportText.stage(m.to, zh: false)) on \(day)")
         }
         func withLate(_ text: String?) -> String? {
@@ -510,7 +510,7 @@ public enum WeeklyReportBuilder {
         guard moves.contains(where: { !($0.reason ?? "").isEmpty }) else { return withLate(nil) }
         return moves.map { m in
             // (Each move's day, MM-DD: helper-128; each late one marked: only the last was, helper-180.)
-            String(calendar.dateString(of: m.at).dropFirst(5)) + (m.at < periodStart ? (m.imported ? (zh ? "（导入）" : " (imported)") : (zh ? "（补录）" : " (entered late)")) : "") + " "
+            String(calendar.dateString(of: m.at).dropFirst(5)) + (m.at < periodStart ? (m.imported ? (zh ? "（据导入文件）" : " (imported)") : (zh ? "（补录）" : " (entered late)")) : "") + " "
                 + "\(ReportText.stage(m.from, zh: zh)) → \(ReportText.stage(m.to, zh: zh))" + ((m.reason ?? "").isEmpty ? "" : (zh ? "：" : ": ") + m.reason!)
         }.joined(separator: zh ? "；" : "; ")
     }

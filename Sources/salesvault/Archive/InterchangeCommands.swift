@@ -334,7 +334,8 @@ struct Import: ArchiveCommand {
         // (But for the values notes say are left out: "as the file does" was said of a row whose
         // change was not made: helper-207 9.)
         if t.recordsUnchanged > 0 {
-            zhParts.append("\(t.mergedIntoNew > 0 ? "" : "另有 ")\(t.recordsUnchanged) 条\(leftOut ? "除上述提醒中注明不导入的内容外" : "")与档案一致，未作改动")
+            zhParts.append(leftOut ? "未改动 \(t.recordsUnchanged) 条（除上述提醒中注明不导入的内容外，与档案一致）"
+                                   : "\(t.mergedIntoNew > 0 ? "" : "另有 ")\(t.recordsUnchanged) 条与档案一致，未作改动")
             enParts.append("\(t.recordsUnchanged) unchanged (the archive has them as the file does\(leftOut ? ", but for the values the notes above say are left out" : ""))")
         }
         Terminal.print(z ? "导入完成：" + zhParts.joined(separator: "，") + "。本次导入已记为批次 \(batch.name)，如需整批撤销，请运行：salesvault undo \(batch.name)"
