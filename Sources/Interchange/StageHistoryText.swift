@@ -16,7 +16,7 @@ enum StageHistoryText {
     /// What starts each further line of a reason (（续）, as Chinese forms mark a line that goes
     /// on: helper-210; ↳ was read as a box in some fonts). An import also reads (续), (cont.) and ↳.
     static let continuedZH = "（续）", continuedEN = "(cont.) "
-    static let continuedMarks = ["（续）", "（续）", "(cont.)", "↳"]
+    static let continuedMarks = ["（续）", "(" + "\u{7EED}" + ")", "(cont.)", "↳"]  // (the second with half-width brackets, as typed)
 
     /// The longest cell an export writes (XLSX holds 32,767 characters in a cell: one project
     /// with long reasons failed the whole export: helper-209 9).

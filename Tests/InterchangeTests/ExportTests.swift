@@ -188,8 +188,8 @@ final class ExportTests: XCTestCase {
         XCTAssertLessThanOrEqual(capped.utf16.count, StageHistoryText.maxCharacters)
         XCTAssertTrue(capped.contains("长…"), "reasons cut, the moves kept")
         // -> as a user types it; a line after ↳ or (cont.) goes on the reason too.
-        XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 1 -> 2：见面后\n↳ 客户同意立项\n(cont.) 已发邀请\n2026-11-03 09:00 2->3", instant: { $0.hasPrefix("2026-11-02") ? 100 : $0.hasPrefix("2026-11-03") ? 200 : nil }),
-                       .success([StageMove(at: 100, from: .infoDevelopment, to: .projectInitiation, reason: "见面后\n客户同意立项\n已发邀请"), StageMove(at: 200, from: .projectInitiation, to: .bidding, reason: nil)]))
+        XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 1 -> 2：见面后\n↳ 客户同意立项\n(cont.) 已发邀请\n(" + "续" + ")周五再谈\n2026-11-03 09:00 2->3", instant: { $0.hasPrefix("2026-11-02") ? 100 : $0.hasPrefix("2026-11-03") ? 200 : nil }),
+                       .success([StageMove(at: 100, from: .infoDevelopment, to: .projectInitiation, reason: "见面后\n客户同意立项\n已发邀请\n周五再谈"), StageMove(at: 200, from: .projectInitiation, to: .bidding, reason: nil)]))
     }
 
     /// A JSON export whose amount was edited into a number: read as written and refused as
