@@ -1,3 +1,4 @@
+import Foundation
 import SalesArchive
 
 /// A project's moves between stages as one cell of an export (阶段变更记录 / stage history,
@@ -22,14 +23,18 @@ enum StageHistoryText {
     /// with long reasons failed the whole export: helper-209 9).
     static let maxCharacters = 32_000
 
-    /// The cell for `moves`, in the export's language: reasons cut to 300 characters when the
-    /// whole would be longer than `maxCharacters`, and nothing when it still would.
-    static func text(_ moves: [StageMove], zh: Bool) -> String {
+    /// The cell for `moves`, in the export's language: all of it (CSV holds any length), or,
+    /// `fitted` (XLSX), with reasons cut to 300 characters when the whole would be longer than
+    /// `maxCharacters`, and nothing when it still would; `shortened` says which.
+    static func cell(_ moves: [StageMove], zh: Bool, fitted: Bool) -> (text: String, shortened: Bool) {
         let whole = text(moves, zh: zh, reasonLimit: nil)
-        if whole.utf16.count <= maxCharacters { return whole }
+        if !fitted || whole.utf16.count <= maxCharacters { return (whole, false) }
         let cut = text(moves, zh: zh, reasonLimit: 300)
-        return cut.utf16.count <= maxCharacters ? cut : ""
+        return (cut.utf16.count <= maxCharacters ? cut : "", true)
     }
+
+    /// The cell for `moves` as a workbook holds it (`cell(fitted: true)`).
+    static func text(_ moves: [StageMove], zh: Bool) -> String { cell(moves, zh: zh, fitted: true).text }
 
     private static func text(_ moves: [StageMove], zh: Bool, reasonLimit: Int?) -> String {
         moves.map { m in
@@ -60,9 +65,10 @@ enum StageHistoryText {
     }
 
     /// A JSON file's `stageHistory` as the cell an import reads: a list of moves as `json`
-    /// writes them; anything else as JSON writes it (which then reads as no move).
+    /// writes them (a reason text or null); nil for anything else, which the import refuses as
+    /// JSON (a reason 42 was dropped without a word: helper-211 1).
     static func cell(fromJSON value: Any) -> String? {
-        if let list = value as? [[String: Any]], list.allSatisfy({ $0["at"] is String && $0["from"] is String && $0["to"] is String }) {
+        if let list = value as? [[String: Any]], list.allSatisfy({ $0["at"] is String && $0["from"] is String && $0["to"] is String && ($0["reason"] == nil || $0["reason"] is String || $0["reason"] is NSNull) }) {
             return list.map { o in
                 line(at: o["at"] as! String, from: o["from"] as! String, to: o["to"] as! String, reason: o["reason"] as? String, zh: true)  // (checked above)
             }.joined(separator: "\n")

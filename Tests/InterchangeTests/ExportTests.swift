@@ -172,6 +172,25 @@ final class ExportTests: XCTestCase {
         let nul = try csv { rows in rows[row][history] = .text("2026-11-02 10:00:00 1 信息开发 → 2 项目立项\u{0}") }
         let z = try populated().importing(nul, name: "projects.csv", commit: false) { $0.onDuplicate = .skip }
         XCTAssertTrue(z.problems.contains { $0.reason.contains("NUL") }, "\(z.problems)")
+        // A JSON move whose reason is no text refuses the row, said (helper-211 1: 42 was dropped).
+        var edited = json
+        var projects = try XCTUnwrap(edited["projects"] as? [[String: Any]])
+        let shopIndex = try XCTUnwrap(projects.firstIndex { $0["name"] as? String == "门店收银系统" })
+        var moves = try XCTUnwrap(projects[shopIndex]["stageHistory"] as? [[String: Any]])
+        moves[1]["reason"] = 42
+        projects[shopIndex]["stageHistory"] = moves
+        edited["projects"] = projects
+        let bad = try populated().importing(try JSONSerialization.data(withJSONObject: edited), name: "e.json", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertTrue(bad.problems.contains { $0.reasonZH.hasPrefix("JSON 文件中的阶段变更记录应为变更列表") }, "\(bad.problems.map(\.reasonZH))")
+        // A workbook's cell holds 32,767 characters: a longer history is cut there and said;
+        // CSV holds all of it (helper-211 2).
+        try a.setStage("门店收银系统", to: "4", reason: String(repeating: "很长的原因", count: 4_000), now: testNow)
+        try a.setStage("门店收银系统", to: "3", reason: String(repeating: "又改回来了", count: 4_000), now: testNow)
+        let book = try Exporter.write(a, options: Exporter.Options(kinds: [.projects], format: .xlsx, now: testNow))
+        XCTAssertEqual(book.shortenedHistories, ["门店收银系统"])
+        let whole = try Exporter.write(a, options: Exporter.Options(kinds: [.projects], format: .csv, now: testNow))
+        XCTAssertEqual(whole.shortenedHistories, [])
+        XCTAssertTrue(String(decoding: whole.data, as: UTF8.self).contains(String(repeating: "很长的原因", count: 4_000)))
         XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 待定 → 2", instant: { _ in 0 }),
                        .failure(.init(move: 1, reason: "move 1: 待定 is not a stage", reasonZH: "第 1 条中的“待定”不是有效的项目阶段")))
         XCTAssertEqual(StageHistoryText.moves("立项了 → 2", instant: { $0.hasPrefix("2026") ? 0 : nil }),

@@ -47,6 +47,8 @@ public enum Exporter {
         public let name: String
         public let headers: [String]
         public let rows: [[Value]]
+        /// The projects whose stage history a workbook's cell could not hold whole (`StageHistoryText.cell`).
+        public var shortenedHistories: [String] = []
     }
 
     /// What an export produced: the file's bytes, its rows and the record to keep.
@@ -54,6 +56,8 @@ public enum Exporter {
         public let data: Data
         public let rows: Int
         public let sha256: String
+        /// The projects whose stage history the workbook holds shortened (said by the command).
+        public var shortenedHistories: [String] = []
     }
 
     /// The tables of `kinds` in `archive` (the contact log is loaded when asked for).
@@ -77,10 +81,18 @@ public enum Exporter {
             }
             // Each project's moves between stages, which the history keeps: made again by an
             // import of a project the file adds (a handed-over project lost its way through them).
+            var shortened: [String] = []
             if kind == .projects {
                 let moves = try archive.stageMoves(projects: Set(entities.map(\.id)))
                 headers.append(Columns.stageHistoryHeader(zh: options.zh))
-                rows = zip(rows, entities).map { row, e in row + [moves[e.id].map { Value.text(StageHistoryText.text($0, zh: options.zh)) } ?? .empty] }
+                rows = zip(rows, entities).map { row, e in
+                    guard let m = moves[e.id] else { return row + [.empty] }
+                    // (A workbook's cell holds 32,767 characters: one project's long reasons
+                    // failed the export: helper-209 9; said, not silent: helper-211 2.)
+                    let cell = StageHistoryText.cell(m, zh: options.zh, fitted: options.format == .xlsx)
+                    if cell.shortened { shortened.append(e.displayName) }
+                    return row + [cell.text.isEmpty ? .empty : .text(cell.text)]
+                }
             }
             // The removed people the exported records name, marked so (已移除: §6.1), after the
             // others: read back into another archive, the records keep them, as removed.
@@ -89,7 +101,7 @@ public enum Exporter {
                 rows = rows.map { $0 + [.empty] }
                 rows += removed.map { e in [.text(e.shortID)] + specs.map { value($0, e[number: $0.number], state: state, zh: options.zh, byID: byID) } + [.text(options.zh ? "是" : "yes")] }
             }
-            return ExportTable(kind: kind, name: kind.sheetName(zh: options.zh), headers: headers, rows: rows)
+            return ExportTable(kind: kind, name: kind.sheetName(zh: options.zh), headers: headers, rows: rows, shortenedHistories: shortened)
         }
     }
 
@@ -181,6 +193,7 @@ public enum Exporter {
         try MemoryBudget.check(exportOf: rows, cells: cells, format: options.format, kinds: options.kinds.count, withRecords: withRows,
                                encrypted: options.workbookPassword != nil)
         let data: Data
+        var shortened: [String] = []
         switch options.format {
         case .csv:
             let table = try tables(archive, options: options)[0]  // (one kind, checked above)
@@ -190,6 +203,7 @@ public enum Exporter {
             data = try writer.data()
         case .xlsx:
             let tables = try tables(archive, options: options)
+            shortened = tables.flatMap(\.shortenedHistories)
             try checkCellTexts(tables, zh: options.zh)
             let book = workbook(tables, archive: archive, options: options)
             defer { Background.release(book) }
@@ -204,7 +218,7 @@ public enum Exporter {
             data = try JSONExport.data(archive, options: options)
         }
         let digest = try SHA256.hash(Array(data)).hexString
-        return Output(data: data, rows: rows, sha256: digest)
+        return Output(data: data, rows: rows, sha256: digest, shortenedHistories: shortened)
     }
 
     /// A value as CSV text: dates `2026-03-05`, instants `2026-03-05 14:30:05` (local time),
