@@ -658,6 +658,18 @@ final class ArchiveTests: XCTestCase {
 }
 
 final class CodecAndDateTests: XCTestCase {
+    /// ISO times with fractions of a second (JavaScript's `.000Z`) are the whole second
+    /// (helper-211 6: they were no time at all); a point without digits is still none.
+    func testAnISOTimeWithFractionsOfASecondIsItsSecond() {
+        let whole = FieldFormat.instant(iso: "2026-11-02T03:00:00Z")
+        XCTAssertNotNil(whole)
+        XCTAssertEqual(FieldFormat.instant(iso: "2026-11-02T03:00:00.000Z"), whole)
+        XCTAssertEqual(FieldFormat.instant(iso: "2026-11-02T03:00:00.999Z"), whole, "the archive keeps whole seconds")
+        XCTAssertEqual(FieldFormat.instant(iso: "2026-11-02T11:00:00.5+08:00"), whole)
+        XCTAssertNil(FieldFormat.instant(iso: "2026-11-02T03:00:00.Z"))
+        XCTAssertNil(FieldFormat.instant(iso: "2026-11-02T03:00:00.0000000000Z"), "more than nine digits")
+    }
+
     func testBatchRoundTripAndEveryTruncationRefused() throws {
         let batch = ChangeBatch(at: -5, actor: "张伟", origin: .importFile, events: [
             ChangeEvent(.create, .customer, 1, [FieldChange(field: 2, old: nil, new: .text("华为")), FieldChange(field: 18, old: nil, new: .int(-1))]),

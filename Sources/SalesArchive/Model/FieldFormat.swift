@@ -166,7 +166,13 @@ public enum FieldFormat {
     /// The instant `isoInstant` writes, `2026-11-23T01:00:00Z` (UTC), or with an offset from UTC,
     /// `2026-11-23T09:00:00+08:00` (as other programs write them: it was refused, helper-100),
     /// or nil.
-    public static func instant(iso s: String) -> Int64? {
+    public static func instant(iso given: String) -> Int64? {
+        // Fractions of a second (`.000Z`, as JavaScript writes times) are dropped: the archive
+        // keeps whole seconds (they were no time at all: helper-211 6).
+        var s = given
+        if s.utf8.count > 20, s.dropFirst(19).first == ".", case let digits = s.dropFirst(20).prefix(while: { ("0"..."9").contains($0) }), (1...9).contains(digits.count) {
+            s = String(s.prefix(19)) + String(s.dropFirst(20 + digits.count))
+        }
         var offset = 0
         let time: Substring
         if s.hasSuffix("Z"), s.count == 20 {
