@@ -245,6 +245,50 @@ final class ImportTests: XCTestCase {
         }
     }
 
+    /// Session 53's note: a customer whose name GBK cannot hold whole (Björn AB, 上海😀科技) saved
+    /// by Excel as GBK comes back as Bj?rn AB, which was added as a new customer beside the
+    /// archive's. It is that customer (a duplicate refused, skipped or updated, the archive's name
+    /// kept), also where another row names it; a name with a ? of its own, or one two customers'
+    /// names as GBK saves them could be, is not taken for one; a UTF-8 file's ? is typed.
+    func testAGBKNameWithQuestionMarksIsTheArchiveCustomerWhoseCharactersGBKLacks() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,客户等级\nBjörn AB,B\n上海😀科技有限公司,C\n甲😀公司,C\n甲😁公司,C\n华为技术有限公司,A\n"), name: "c1.csv")
+        let before = try f.bytes()
+        func gbk(_ text: String) throws -> Data { try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: utf8(text)) }
+        // (Per character and per UTF-16 unit, as Excel has been seen to write them.)
+        let file = try gbk("客户名称,客户等级\r\nBj?rn AB,A\r\n上海??科技有限公司,C\r\n甲?公司,B\r\n华?技术有限公司,A\r\n")
+        let refused = try f.importing(file, name: "c2.csv", commit: false)
+        let said = refused.problems.filter { $0.reasonZH.contains("名称相同（文件按 GBK 编码保存，名称中 GBK 无法表示的字符已变成“?”）") }
+        XCTAssertEqual(said.map(\.line), [2, 3], "\(refused.problems.map(\.reasonZH))")
+        XCTAssertTrue(said[0].reasonZH.contains("C1 Björn AB"), said[0].reasonZH)
+        XCTAssertEqual(refused.counts[.customers]?.new, 2, "甲?公司 could be 甲😀 or 甲😁; 华?技术 has a ? where GBK holds 为: both new")
+        let skipped = try f.importing(file, name: "c2.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertEqual(skipped.counts[.customers]?.duplicate, 2, "\(skipped.problems.map(\.reasonZH))")
+        XCTAssertEqual(before, try f.bytes(), "previews write nothing")
+        let updated = try f.importing(file, name: "c2.csv") { $0.onDuplicate = .update; $0.onlyValid = true }
+        XCTAssertEqual(updated.counts[.customers]?.updated, 1, "Björn AB: grade B → A \(updated.problems.map(\.reasonZH))")
+        XCTAssertEqual(updated.counts[.customers]?.unchanged, 1, "上海😀科技: as it is")
+        let customers = try f.open().state.all(.customer)
+        XCTAssertEqual(customers.filter { $0["name"]?.text?.hasPrefix("Bj") == true }.map { $0["name"]?.text }, ["Björn AB"], "no Bj?rn AB beside it")
+        XCTAssertEqual(customers.first { $0["name"]?.text == "Björn AB" }?["grade"]?.text, "A")
+        XCTAssertEqual(customers.filter { $0["name"]?.text?.hasPrefix("上海") == true }.count, 1)
+        // A contact naming it by the GBK name is its contact.
+        let p = try f.importing(try gbk("客户名称,联系人姓名,手机\r\nBj?rn AB,王五,13800000001\r\n"), name: "c3.csv") { $0.kind = .contacts }
+        XCTAssertEqual(p.counts[.contacts]?.new, 1, "\(p.problems.map(\.reasonZH))")
+        do {
+            let b = try f.open()
+            let person = try XCTUnwrap(b.state.all(.contact).first { $0["name"]?.text == "王五" })
+            XCTAssertEqual(person["customer"]?.ref, try b.resolve(.customer, "Björn AB").id)
+        }
+        // A UTF-8 file's ? was typed: a new customer.
+        let typed = try f.importing(utf8("客户名称,客户等级\nBj?rn AB,A\n"), name: "c4.csv", commit: false)
+        XCTAssertEqual(typed.counts[.customers]?.new, 1, "\(typed.problems.map(\.reasonZH))")
+        // The masks themselves.
+        XCTAssertEqual(CodePage936.masks(of: "上海😀科技"), ["上海?科技", "上海??科技"])
+        XCTAssertEqual(CodePage936.masks(of: "Björn ©"), ["Bj?rn ?"])
+        XCTAssertEqual(CodePage936.masks(of: "华为技术"), [], "GBK holds it all")
+    }
+
     /// helper-205 3: a GBK file whose few Chinese characters are also well-formed UTF-8 (山峡实业
     /// is ɽϿʵҵ) was read as UTF-8 and imported as that, without a word. It is read as GBK, and
     /// the note says so, with both readings and how to ask for UTF-8. helper-207 1, 3, 4, 5: real

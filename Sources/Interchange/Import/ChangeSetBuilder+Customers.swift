@@ -90,6 +90,11 @@ extension Importer.ChangeSetBuilder {
                                                     "去掉“有限公司”等后缀、空格和括号后名称相同；与 \(others.joined(separator: "、")) 的名称也相近"))
         }
         else if let c = index.customerByOtherName[key], !c.isEmpty { match = (c, nil, MatchReason(.otherName, "the same as its short name or an alias", "简称或别名相同")) }
+        else if let c = index.customer(lostCharactersOf: name, key: key) {
+            // (Björn AB saved by Excel as GBK: Bj?rn AB, which was added as a new customer.)
+            match = (c, nil, MatchReason(.lostCharacters, "the same name but for the characters GBK cannot hold, which the file has as ?",
+                                         "名称相同（文件按 GBK 编码保存，名称中 GBK 无法表示的字符已变成“?”）"))
+        }
         else if let phone = rowKeys.phone, let shared = index.sharedFirstPhones[phone] {
             // A first number several archive customers give, none of them named by the row.
             let number = Identity.shownPhone(phone)

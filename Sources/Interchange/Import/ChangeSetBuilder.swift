@@ -205,7 +205,9 @@ extension Importer {
             self.excluded = excluded
             self.source = source
             self.identical = identical
-            index = ArchiveIndex(importer.archive.state)
+            var index = ArchiveIndex(importer.archive.state)
+            if importer.mayBeCodePage936 { index.addLostCharacterKeys(importer.archive.state) }
+            self.index = index
             keys = RowKeys.of(rows, excluding: excluded)
             handover = source.exportedFrom.flatMap { from in
                 from.owner == importer.archive.vault.header.owner ? nil : "交接导入：原为\(ChineseText.possessive(from.owner))客户（\(from.date) 导出，文件 \(source.fileName)）"

@@ -14,7 +14,10 @@ extension Importer {
         guard options.planInBulk, tables.count == 1, let mapped = tables.first, mapped.kind == .customers, mapped.problems.isEmpty,
               mapped.columns.allSatisfy({ if case .field = $0.target { return true } else { return false } }),
               source.exportedFrom.map({ $0.owner == archive.vault.header.owner }) ?? true,
-              !rows.isEmpty, rows.allSatisfy({ $0.problems.isEmpty })
+              !rows.isEmpty, rows.allSatisfy({ $0.problems.isEmpty }),
+              // (A GBK file's name with ? may be an archive customer's whose characters GBK lacks:
+              // the general reading looks for it, `ArchiveIndex.customerByLostKey`.)
+              !(mayBeCodePage936 && archive.state.count(.customer) > 0 && rows.contains(where: { $0.field("name")?.utf8.contains(UInt8(ascii: "?")) == true }))
         else { return false }
         // Duplicates, as the general reading finds them: of an archive customer (credit code,
         // company name, phone), then of an earlier row of the file.

@@ -184,6 +184,11 @@ extension Importer {
         /// (two when 華為 and 華爲 share a key: a reference names neither, and both are said).
         /// (A scan of each name's scalars against a bit table: no ICU.)
         var customerBySimplifiedKey: [TextKey: [String]] = [:]
+        /// Customers whose names have characters code page 936 lacks (Björn AB, 上海😀科技), by the
+        /// company key of their names as a GBK file saves them (bj?rn ab), in record order: filled
+        /// by `addLostCharacterKeys` for a file that may be GBK, and looked up only for a name with
+        /// `?` that names no customer as written (Bj?rn AB was a new customer: session 53's note).
+        var customerByLostKey: [TextKey: [String]] = [:]
 
         /// What identifies one customer record (it depends on the record alone).
         struct CustomerKeys: Sendable {
@@ -277,6 +282,28 @@ extension Importer {
             }
         }
 
+        /// Fills `customerByLostKey` (customers in record order; a name's two masks, of one `?`
+        /// per character and per UTF-16 unit, both count).
+        mutating func addLostCharacterKeys(_ state: ArchiveState) {
+            var held: [Entity] = []
+            state.each(.customer) { c in
+                if let n = c["name"]?.text, n.unicodeScalars.contains(where: { $0.value >= 0x80 && !(0x4E00...0x9FA5).contains($0.value) }) { held.append(c) }
+            }
+            for c in held.sorted(by: { $0.id < $1.id }) {
+                for mask in CodePage936.masks(of: c["name"]?.text ?? "") {
+                    let key = TextKey(Identity.companyKey(mask))
+                    if customerByLostKey[key]?.last != c.shortID { customerByLostKey[key, default: []].append(c.shortID) }
+                }
+            }
+        }
+
+        /// The one archive customer whose name, as a GBK file saves it, `text` (with its `?`) is;
+        /// nil when none or several.
+        func customer(lostCharactersOf text: String, key: TextKey) -> String? {
+            guard !customerByLostKey.isEmpty, text.utf8.contains(UInt8(ascii: "?")), let refs = customerByLostKey[key], refs.count == 1 else { return nil }
+            return refs[0]
+        }
+
         /// What makes each entry of the archive's contact log the same as another (`logKey`).
         static func logKeys(_ state: ArchiveState) -> Set<LogKey> {
             var keys = Set<LogKey>()
@@ -301,7 +328,7 @@ extension Importer {
         if let byID, let byNames, byNames != byID { return nil }  // (ambiguous: `idAndNameClash`)
         return byNames ?? byID ?? {
             if case let found = customersInSimplified(text, file: customers, index: index), found.count == 1, let only = found.first { return only }
-            return nil
+            return index.customer(lostCharactersOf: text, key: keys?.companyKey ?? TextKey(Identity.companyKey(text)))
         }()
     }
 

@@ -5,8 +5,9 @@ import SalesArchive
 /// and how that is said. (The notes told it by the Chinese text until 2026-12-06.)
 struct MatchReason {
     /// (name: a customer's company name; sharedName: one that two archive customers write
-    /// alike; otherName: a short name or an alias; personName: a contact's at its customer.)
-    enum Kind { case recordID, creditCode, name, sharedName, otherName, personName, phone, mobile }
+    /// alike; otherName: a short name or an alias; lostCharacters: a name as a GBK file saves it,
+    /// the characters GBK lacks written ?; personName: a contact's at its customer.)
+    enum Kind { case recordID, creditCode, name, sharedName, otherName, lostCharacters, personName, phone, mobile }
     let kind: Kind
     var en: String
     var zh: String

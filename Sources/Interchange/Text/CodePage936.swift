@@ -14,6 +14,7 @@ enum CodePage936 {
     /// Whether code page 936, as glibc's iconv knows it (CP936), has `scalar`.
     static func holds(_ scalar: Unicode.Scalar, _ cd: iconv_t) -> Bool {
         if scalar.isASCII { return true }
+        if (0x4E00...0x9FA5).contains(scalar.value) { return true }  // (GBK has every CJK ideograph of Unicode 1.1: asked of no iconv)
         var utf8 = Array(String(scalar).utf8)
         var out = [UInt8](repeating: 0, count: 8)
         return utf8.withUnsafeMutableBufferPointer { i in
@@ -48,34 +49,15 @@ enum CodePage936 {
         guard let cd = iconv_open("CP936", "UTF-8"), Int(bitPattern: cd) != -1 else { return nil }
         defer { iconv_close(cd) }
         let o = Array(original.unicodeScalars), s = Array(saved.unicodeScalars)
-        // The original's runs of characters code page 936 cannot hold.
-        var lost: [(start: Int, end: Int, characters: Int, units: Int)] = []
-        var i = 0
-        while i < o.count {
-            guard !holds(o[i], cd) else { i += 1; continue }
-            var j = i, units = 0
-            while j < o.count, !holds(o[j], cd) { units += o[j].utf16.count; j += 1 }
-            lost.append((i, j, j - i, units))
-            i = j
-        }
+        let lost = lostRuns(o, cd)
         guard !lost.isEmpty else { return nil }
         // The original itself as code page 936 saves it (each lost character a ?, or each of
         // its UTF-16 units): nothing was changed, wherever the runs stand (an export saved as GBK
         // and imported back unchanged was said to have its change to 已签约🎉 not made: helper-207 9).
-        for perUnit in [false, true] {
-            var masked = String.UnicodeScalarView()
-            var k = 0
-            for x in lost {
-                masked.append(contentsOf: o[k..<x.start])
-                masked.append(contentsOf: repeatElement("?", count: perUnit ? x.units : x.characters))
-                k = x.end
-            }
-            masked.append(contentsOf: o[k...])
-            if String(masked) == saved { return .restored(original) }
-        }
+        if masks(o, lost).contains(saved) { return .restored(original) }
         if o.contains("?") { return .ambiguous }
         var marks: [(start: Int, end: Int)] = []
-        i = 0
+        var i = 0
         while i < s.count {
             guard s[i] == "?" else { i += 1; continue }
             var j = i
@@ -106,5 +88,51 @@ enum CodePage936 {
         }
         out.append(contentsOf: s[at...])
         return .restored(String(out))
+    }
+
+    /// The runs of `o`'s characters code page 936 cannot hold: where each starts and ends, and
+    /// how many characters and UTF-16 units it has.
+    private static func lostRuns(_ o: [Unicode.Scalar], _ cd: iconv_t) -> [(start: Int, end: Int, characters: Int, units: Int)] {
+        var lost: [(start: Int, end: Int, characters: Int, units: Int)] = []
+        var i = 0
+        while i < o.count {
+            guard !holds(o[i], cd) else { i += 1; continue }
+            var j = i, units = 0
+            while j < o.count, !holds(o[j], cd) { units += o[j].utf16.count; j += 1 }
+            lost.append((i, j, j - i, units))
+            i = j
+        }
+        return lost
+    }
+
+    /// `o` as code page 936 saves it: each lost character a `?`, or each of its UTF-16 units
+    /// (both ways Excel has been seen to count), in that order; one when they are the same.
+    private static func masks(_ o: [Unicode.Scalar], _ lost: [(start: Int, end: Int, characters: Int, units: Int)]) -> [String] {
+        var out: [String] = []
+        for perUnit in [false, true] {
+            var masked = String.UnicodeScalarView()
+            var k = 0
+            for x in lost {
+                masked.append(contentsOf: o[k..<x.start])
+                masked.append(contentsOf: repeatElement("?", count: perUnit ? x.units : x.characters))
+                k = x.end
+            }
+            masked.append(contentsOf: o[k...])
+            let text = String(masked)
+            if !out.contains(text) { out.append(text) }
+        }
+        return out
+    }
+
+    /// `text` as code page 936 would save it (`masks`), when it has characters that code page
+    /// lacks; empty when it has none (or this system cannot tell). What a name of the archive is
+    /// looked for by when a GBK file's name has `?` (Bj?rn AB for Björn AB was a new customer).
+    static func masks(of text: String) -> [String] {
+        guard !text.unicodeScalars.allSatisfy(\.isASCII) else { return [] }
+        guard let cd = iconv_open("CP936", "UTF-8"), Int(bitPattern: cd) != -1 else { return [] }
+        defer { iconv_close(cd) }
+        let o = Array(text.unicodeScalars)
+        let lost = lostRuns(o, cd)
+        return lost.isEmpty ? [] : masks(o, lost)
     }
 }
