@@ -13,7 +13,7 @@ import SalesArchive
 /// reason's further lines each after `（续）` (`(cont.) `; a line of a reason that looked like a
 /// move was read as one: helper-209 1). An import reads it back for a project the file adds. (JSON writes the
 /// moves as a list, its times as instants: `json`.)
-enum StageHistoryText {
+public enum StageHistoryText {
     /// What starts each further line of a reason (（续）, as Chinese forms mark a line that goes
     /// on: helper-210; ↳ was read as a box in some fonts). An import also reads (续), (cont.) and ↳.
     static let continuedZH = "（续）", continuedEN = "(cont.) "
@@ -31,6 +31,33 @@ enum StageHistoryText {
         if !fitted || whole.utf16.count <= maxCharacters { return (whole, false) }
         let cut = text(moves, zh: zh, reasonLimit: 300)
         return (cut.utf16.count <= maxCharacters ? cut : "", true)
+    }
+
+    /// What an XLSX export says of the projects whose history it cut (`shortened`, names as the
+    /// terminal shows them) and of those it left out (`emptied`, a part of them): nil when none.
+    /// (One sentence said both, and 仍然过长的未导出 read as the project not exported: helper-213 3;
+    /// more than ten names were all listed, and 项目 said twice: helper-213 4.)
+    public static func exportNote(shortened: [String], emptied: [String]) -> (en: String, zh: String)? {
+        guard !shortened.isEmpty else { return nil }
+        let cut = shortened.filter { !emptied.contains($0) }
+        func named(_ names: [String], zh: Bool) -> String {
+            if zh {
+                return names.count > 3 ? "有 \(names.count) 个项目（\(names.prefix(3).map { "“\($0)”" }.joined())等）" : "项目\(names.map { "“\($0)”" }.joined())"
+            }
+            let shown = names.prefix(3).joined(separator: ", ")
+            return names.count > 3 ? "\(names.count) projects (\(shown) and others)" : shown
+        }
+        var en: [String] = [], zh: [String] = []
+        if !cut.isEmpty {
+            en.append("the stage history of \(named(cut, zh: false)) is longer than a workbook cell holds (32,767 characters): the workbook keeps the first 300 characters of each reason (ending in …)")
+            zh.append("\(named(cut, zh: true))的阶段变更记录超出了 Excel 单元格的上限（32767 个字符），工作簿中每条变更原因只保留前 300 个字（以“…”结尾）")
+        }
+        if !emptied.isEmpty {
+            en.append("the stage history of \(named(emptied, zh: false)) does not fit even so: its stage history cell is left empty")
+            zh.append("\(named(emptied, zh: true))的阶段变更记录即使缩短后仍超出上限，工作簿中\(emptied.count == 1 ? "该项目" : "这些项目")的“阶段变更记录”一栏留空")
+        }
+        return ("Note: " + en.joined(separator: "; ") + ". For all of it, export once more with --format json.",
+                "注意：" + zh.joined(separator: "；") + "。如需完整记录，请另用 --format json 导出一份。")
     }
 
     /// The cell for `moves` as a workbook holds it (`cell(fitted: true)`).
@@ -74,6 +101,63 @@ enum StageHistoryText {
             }.joined(separator: "\n")
         }
         return nil
+    }
+
+    /// What is wrong with a JSON file's `stageHistory` that `cell(fromJSON:)` does not read (as
+    /// the JSON table holds it: the value as JSON text): the first move that is not one, and what
+    /// it lacks or has wrong, in both languages (it was one text for every case, and said neither
+    /// which move nor what: helper-213 1).
+    static func jsonProblem(_ text: String) -> (en: String, zh: String) {
+        let what = (en: "in a JSON file the stage history (stageHistory) is a list of moves, each with \"at\" (when, such as \"2026-03-05T14:30:00+08:00\"), \"from\" and \"to\" (the stages before and after, such as \"bidding\") and, if it has a reason, a text \"reason\"",
+                    zh: "阶段变更记录（stageHistory）应是若干条变更，每条须有 \"at\"（变更时间，如 \"2026-03-05T14:30:00+08:00\"）、\"from\" 和 \"to\"（变更前后的阶段，如 \"bidding\"）；填了原因的，\"reason\" 须为文字")
+        guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else { return what }
+        guard let list = value as? [Any] else {
+            return ("\(what.en); the file has one value, not a list in [ ]", "\(what.zh)。文件中此处不是用 [ ] 括起的多条变更")
+        }
+        for (i, item) in list.enumerated() {
+            let n = i + 1
+            guard let move = item as? [String: Any] else {
+                return ("move \(n) of the stage history (stageHistory) is no move in { } with \"at\", \"from\" and \"to\"",
+                        "阶段变更记录（stageHistory）第 \(n) 条不是一条变更：每条应用 { } 括起，写明 \"at\"、\"from\" 和 \"to\"")
+            }
+            for (key, en, zh) in [("at", "when", "变更时间"), ("from", "the stage before", "变更前的阶段"), ("to", "the stage after", "变更后的阶段")] {
+                guard let v = move[key] else {
+                    return ("move \(n) of the stage history (stageHistory) has no \"\(key)\" (\(en)); add it, e.g. \"\(key)\": \(key == "at" ? "\"2026-03-05T14:30:00+08:00\"" : "\"bidding\"")",
+                            "阶段变更记录（stageHistory）第 \(n) 条缺少 \"\(key)\"（\(zh)），请补上，如 \"\(key)\": \(key == "at" ? "\"2026-03-05T14:30:00+08:00\"" : "\"bidding\"")")
+                }
+                guard v is String else {
+                    return ("move \(n) of the stage history (stageHistory) has \(shown(v)) as \"\(key)\" (\(en)), which is to be a text in double quotes",
+                            "阶段变更记录（stageHistory）第 \(n) 条的 \"\(key)\"（\(zh)）填的是\(shownZH(v))，应为用英文双引号括起的文字")
+                }
+            }
+            if let r = move["reason"], !(r is String), !(r is NSNull) {
+                return ("move \(n) of the stage history (stageHistory) has \(shown(r)) as \"reason\", which is to be a text in double quotes, e.g. \"reason\": \"客户决定议标\"",
+                        "阶段变更记录（stageHistory）第 \(n) 条的 \"reason\"（原因）填的是\(shownZH(r))，应为用英文双引号括起的文字，如 \"reason\": \"客户决定议标\"")
+            }
+        }
+        return what
+    }
+
+    private static func shown(_ v: Any) -> String {
+        switch v {
+        case is NSNull: return "null"
+        case let n as NSNumber where String(cString: n.objCType) == "c": return n.boolValue ? "true" : "false"
+        case let n as NSNumber: return "the number \(n)"
+        case is [Any]: return "a list"
+        case is [String: Any]: return "an object"
+        default: return "a value"
+        }
+    }
+
+    private static func shownZH(_ v: Any) -> String {
+        switch v {
+        case is NSNull: return " null（空值）"
+        case let n as NSNumber where String(cString: n.objCType) == "c": return n.boolValue ? " true" : " false"
+        case let n as NSNumber: return "数字 \(n)"
+        case is [Any]: return "一个列表"
+        case is [String: Any]: return "一个对象"
+        default: return "其他值"
+        }
     }
 
     /// Why a cell cannot be read as moves: the move (from 1) and what is wrong there.

@@ -181,13 +181,32 @@ final class ExportTests: XCTestCase {
         projects[shopIndex]["stageHistory"] = moves
         edited["projects"] = projects
         let bad = try populated().importing(try JSONSerialization.data(withJSONObject: edited), name: "e.json", commit: false) { $0.onDuplicate = .skip }
-        XCTAssertTrue(bad.problems.contains { $0.reasonZH.hasPrefix("JSON 文件中的阶段变更记录应为变更列表") }, "\(bad.problems.map(\.reasonZH))")
+        XCTAssertTrue(bad.problems.contains { $0.reasonZH.hasPrefix("阶段变更记录（stageHistory）第 2 条的 \"reason\"（原因）填的是数字 42，应为用英文双引号括起的文字") }, "\(bad.problems.map(\.reasonZH))")
+        // Each way of being no move is said with the move and what is wrong (helper-213 1: one
+        // text for all, naming neither).
+        let said: [(String, String)] = [
+            (#"[{"from":"clue","to":"initiation"}]"#, "阶段变更记录（stageHistory）第 1 条缺少 \"at\"（变更时间），请补上"),
+            (#"[{"at":"2026-11-02T10:00:00Z","from":2,"to":"initiation"}]"#, "阶段变更记录（stageHistory）第 1 条的 \"from\"（变更前的阶段）填的是数字 2"),
+            (#"[{"at":"2026-11-02T10:00:00Z","from":"clue","to":"initiation"},"x"]"#, "阶段变更记录（stageHistory）第 2 条不是一条变更"),
+            (#"{"at":"2026-11-02T10:00:00Z"}"#, "阶段变更记录（stageHistory）应是若干条变更"),
+            (#"[{"at":"2026-11-02T10:00:00Z","from":"clue","to":"initiation","reason":null}, {"at":"2026-11-03T10:00:00Z","from":"initiation","to":"bidding","reason":true}]"#, "第 2 条的 \"reason\"（原因）填的是 true"),
+        ]
+        for (text, start) in said {
+            XCTAssertTrue(StageHistoryText.jsonProblem(text).zh.contains(start), "\(text): \(StageHistoryText.jsonProblem(text).zh)")
+        }
+        XCTAssertTrue(StageHistoryText.jsonProblem("[{").zh.hasPrefix("阶段变更记录（stageHistory）应是若干条变更"))
         // A workbook's cell holds 32,767 characters: a longer history is cut there and said;
         // CSV holds all of it (helper-211 2).
         try a.setStage("门店收银系统", to: "4", reason: String(repeating: "很长的原因", count: 4_000), now: testNow)
         try a.setStage("门店收银系统", to: "3", reason: String(repeating: "又改回来了", count: 4_000), now: testNow)
         let book = try Exporter.write(a, options: Exporter.Options(kinds: [.projects], format: .xlsx, now: testNow))
         XCTAssertEqual(book.shortenedHistories, ["门店收银系统"])
+        XCTAssertEqual(book.emptiedHistories, [])
+        // The note tells a cut history from one left out, and counts more than three (helper-213 3, 4).
+        XCTAssertEqual(StageHistoryText.exportNote(shortened: ["甲", "乙"], emptied: ["乙"])?.zh,
+                       "注意：项目“甲”的阶段变更记录超出了 Excel 单元格的上限（32767 个字符），工作簿中每条变更原因只保留前 300 个字（以“…”结尾）；项目“乙”的阶段变更记录即使缩短后仍超出上限，工作簿中该项目的“阶段变更记录”一栏留空。如需完整记录，请另用 --format json 导出一份。")
+        XCTAssertTrue(StageHistoryText.exportNote(shortened: ["1", "2", "3", "4", "5"], emptied: [])?.zh.hasPrefix("注意：有 5 个项目（“1”“2”“3”等）的阶段变更记录超出了") == true)
+        XCTAssertNil(StageHistoryText.exportNote(shortened: [], emptied: []))
         let whole = try Exporter.write(a, options: Exporter.Options(kinds: [.projects], format: .csv, now: testNow))
         XCTAssertEqual(whole.shortenedHistories, [])
         XCTAssertTrue(String(decoding: whole.data, as: UTF8.self).contains(String(repeating: "很长的原因", count: 4_000)))

@@ -49,6 +49,8 @@ public enum Exporter {
         public let rows: [[Value]]
         /// The projects whose stage history a workbook's cell could not hold whole (`StageHistoryText.cell`).
         public var shortenedHistories: [String] = []
+        /// Those of them whose cell is left empty (too long even with reasons cut).
+        public var emptiedHistories: [String] = []
     }
 
     /// What an export produced: the file's bytes, its rows and the record to keep.
@@ -56,8 +58,10 @@ public enum Exporter {
         public let data: Data
         public let rows: Int
         public let sha256: String
-        /// The projects whose stage history the workbook holds shortened (said by the command).
+        /// The projects whose stage history the workbook holds shortened (said by the command:
+        /// `StageHistoryText.exportNote`), and those of them it leaves out.
         public var shortenedHistories: [String] = []
+        public var emptiedHistories: [String] = []
     }
 
     /// The tables of `kinds` in `archive` (the contact log is loaded when asked for).
@@ -81,7 +85,7 @@ public enum Exporter {
             }
             // Each project's moves between stages, which the history keeps: made again by an
             // import of a project the file adds (a handed-over project lost its way through them).
-            var shortened: [String] = []
+            var shortened: [String] = [], emptied: [String] = []
             if kind == .projects {
                 let moves = try archive.stageMoves(projects: Set(entities.map(\.id)))
                 headers.append(Columns.stageHistoryHeader(zh: options.zh))
@@ -91,6 +95,7 @@ public enum Exporter {
                     // failed the export: helper-209 9; said, not silent: helper-211 2.)
                     let cell = StageHistoryText.cell(m, zh: options.zh, fitted: options.format == .xlsx)
                     if cell.shortened { shortened.append(e.displayName) }
+                    if cell.shortened && cell.text.isEmpty { emptied.append(e.displayName) }
                     return row + [cell.text.isEmpty ? .empty : .text(cell.text)]
                 }
             }
@@ -101,7 +106,7 @@ public enum Exporter {
                 rows = rows.map { $0 + [.empty] }
                 rows += removed.map { e in [.text(e.shortID)] + specs.map { value($0, e[number: $0.number], state: state, zh: options.zh, byID: byID) } + [.text(options.zh ? "是" : "yes")] }
             }
-            return ExportTable(kind: kind, name: kind.sheetName(zh: options.zh), headers: headers, rows: rows, shortenedHistories: shortened)
+            return ExportTable(kind: kind, name: kind.sheetName(zh: options.zh), headers: headers, rows: rows, shortenedHistories: shortened, emptiedHistories: emptied)
         }
     }
 
@@ -193,7 +198,7 @@ public enum Exporter {
         try MemoryBudget.check(exportOf: rows, cells: cells, format: options.format, kinds: options.kinds.count, withRecords: withRows,
                                encrypted: options.workbookPassword != nil)
         let data: Data
-        var shortened: [String] = []
+        var shortened: [String] = [], emptied: [String] = []
         switch options.format {
         case .csv:
             let table = try tables(archive, options: options)[0]  // (one kind, checked above)
@@ -204,6 +209,7 @@ public enum Exporter {
         case .xlsx:
             let tables = try tables(archive, options: options)
             shortened = tables.flatMap(\.shortenedHistories)
+            emptied = tables.flatMap(\.emptiedHistories)
             try checkCellTexts(tables, zh: options.zh)
             let book = workbook(tables, archive: archive, options: options)
             defer { Background.release(book) }
@@ -218,7 +224,7 @@ public enum Exporter {
             data = try JSONExport.data(archive, options: options)
         }
         let digest = try SHA256.hash(Array(data)).hexString
-        return Output(data: data, rows: rows, sha256: digest, shortenedHistories: shortened)
+        return Output(data: data, rows: rows, sha256: digest, shortenedHistories: shortened, emptiedHistories: emptied)
     }
 
     /// A value as CSV text: dates `2026-03-05`, instants `2026-03-05 14:30:05` (local time),

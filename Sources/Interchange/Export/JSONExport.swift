@@ -126,7 +126,13 @@ enum JSONExport {
             }
             // Headers as the Chinese labels, which map back like any spreadsheet's (and read well in
             // the preview); the values are looked up by key.
-            var rows = [TableRow(line: 0, cells: (["记录号"] + specs.map(\.zh) + extra).map { .text($0) })]
+            // (A stage history is 阶段变更记录 as in a workbook: messages and a rejects workbook
+            // said stageHistory: helper-213 2.)
+            var rows = [TableRow(line: 0, cells: (["记录号"] + specs.map(\.zh) + extra.map { $0 == "stageHistory" ? "阶段变更记录" : $0 }).map { .text($0) })]
+            // Codes of a vocabulary as their Chinese labels, which read back as the codes do (the
+            // preview and a rejects workbook showed 销售阶段=bidding: helper-213 10).
+            var vocabularies: [String: VocabularyKind] = [:]
+            for spec in specs { if case .vocabulary(let v) = spec.type { vocabularies[spec.key] = v } }
             for (i, record) in records.enumerated() {
                 // (`"removed": []` read as an empty cell, a live person: a list or an object there
                 // is written as JSON writes it, and refused as no flag: helper-189 F8.)
@@ -136,6 +142,7 @@ enum JSONExport {
                        let data = try? JSONSerialization.data(withJSONObject: v, options: [.sortedKeys, .withoutEscapingSlashes]) {
                         return .text(String(decoding: data, as: UTF8.self))
                     }
+                    if let v = vocabularies[key], let code = record[key] as? String, let label = v.label(code, zh: true) { return .text(label) }
                     return cell(record[key])
                 }))
             }

@@ -342,8 +342,8 @@ extension Importer {
                         problem(CellReading.nulCharacter.reason, CellReading.nulCharacter.reasonZH)
                     } else if text.hasPrefix("[") || text.hasPrefix("{") {
                         // (A JSON file's list that is not one of moves: `StageHistoryText.cell(fromJSON:)`.)
-                        problem("in a JSON file the stage history is a list of moves, each with \"at\" (an ISO time), \"from\" and \"to\" (stages) and, if any, a text \"reason\"",
-                                "JSON 文件中的阶段变更记录应为变更列表，每条须有 \"at\"（ISO 格式时间）、\"from\" 和 \"to\"（阶段），如有原因，\"reason\" 须为文字")
+                        let why = StageHistoryText.jsonProblem(text)
+                        problem(why.en, why.zh)
                     } else if !text.isEmpty {
                         row.refs["stageHistory"] = text
                     }

@@ -822,11 +822,9 @@ struct Export: ArchiveCommand {
             Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data, not encrypted and not protected by the archive's password. Keep it safe, do not pass it on, and delete it when done.\n",
                               "注意：\(shown) 是客户资料的明文副本，没有加密，不受档案密码保护。请妥善保管，勿外传，用完及时删除。\n").text)
         }
-        if !output.shortenedHistories.isEmpty {
-            let names = output.shortenedHistories.prefix(10).map { Terminal.cell($0) }
-            let more = output.shortenedHistories.count > 10 ? L(" and \(output.shortenedHistories.count - 10) more", " 等 \(output.shortenedHistories.count) 个项目") : L("", "")
-            Terminal.stderr(L("Note: the stage history of \(names.joined(separator: ", "))\(more.en) is longer than a workbook cell holds (32,767 characters): each reason is cut to 300 characters, or, if still too long, the history is left out. Export with --format json for all of it.\n",
-                              "注意：项目\(names.map { "“\($0)”" }.joined(separator: "、"))\(more.zh)的阶段变更记录超出 Excel 单元格的长度上限（32,767 字），工作簿中每次变更的原因已截断为 300 字，仍然过长的未导出。如需完整记录，请用 --format json 导出。\n").text)
+        if let note = StageHistoryText.exportNote(shortened: output.shortenedHistories.map { Terminal.cell($0) },
+                                                  emptied: output.emptiedHistories.map { Terminal.cell($0) }) {
+            Terminal.stderr(L(note.en, note.zh).text + "\n")
         }
         // (The name as the note above shows it: a newline in it was printed raw, helper-109.)
         Terminal.print(L("Exported \(Format.counted(output.rows, "record")) to \(shown) (SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "; recorded as an escrow use, which the owner will see" : "; recorded in the archive's history").",
