@@ -423,6 +423,15 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         bare["SALESVAULT_ARCHIVE"] = nil
         let none = try runTool(["verify", "--password-file", dir.path("pw"), "--lang", "zh"], environment: bare)
         XCTAssertEqual(none.status, 64, none.stderr)
-        XCTAssertTrue(none.stderr.contains("未指定档案文件：请在命令中给出档案文件名（也可用 -a 指定，或设置环境变量 SALESVAULT_ARCHIVE）"), none.stderr)
+        // The hint says to add -a, and names the archive of the folder when it has one alone
+        // (helper-213 8: it spoke of an environment variable).
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("svnone-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let bareHere = try runTool(["verify", "--password-file", dir.path("pw"), "--lang", "zh"], environment: bare, cwd: empty)
+        XCTAssertTrue(bareHere.stderr.contains("未指定档案文件：请在命令后加上 -a 和档案文件名，例如 -a 张伟.svault。"), bareHere.stderr)
+        FileManager.default.createFile(atPath: empty.appendingPathComponent("李娜.svault").path, contents: Data())
+        let one = try runTool(["undo", "B1", "--password-file", dir.path("pw"), "--lang", "zh"], environment: bare, cwd: empty)
+        XCTAssertTrue(one.stderr.contains("当前文件夹中的档案是 李娜.svault，即加上 -a 李娜.svault"), one.stderr)
     }
 }

@@ -342,14 +342,14 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let path = try dir.write("wide.csv", "客户名称,传真\n甲公司,0571-1,多出来的\n")
         let zh = try sv(["--lang", "zh", "import", path, "--dry-run"])
         XCTAssertTrue(zh.stdout.contains("以下列没有表头，不会导入（如需导入，请在表头行中为这些列填写列名，如“备注”）：\n  wide.csv：C 列"), zh.stdout)
-        XCTAssertTrue(zh.stdout.contains("以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：\n  wide.csv：“传真”"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("下面这些列无法识别，不会导入（如需导入，请用 --mapping 指明对应的字段）：\n  wide.csv：“传真”"), zh.stdout)
         let en = try sv(["--lang", "en", "import", path, "--dry-run"])
         XCTAssertTrue(en.stdout.contains("These columns have no header and will not be imported (to import one, write its name in the header row, such as 备注):\n  wide.csv: column C"), en.stdout)
         // A column of row numbers is said ignored, not listed as one to map (helper-179).
         let numbered = try dir.write("numbered.csv", "序号,客户名称,传真\n1,甲公司,0571-1\n")
         let n = try sv(["--lang", "zh", "import", numbered, "--dry-run"]).stdout
         XCTAssertTrue(n.contains("“序号”列为行号，导入时忽略。"), n)
-        XCTAssertTrue(n.contains("以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：\n  numbered.csv：“传真”\n"), n)
+        XCTAssertTrue(n.contains("下面这些列无法识别，不会导入（如需导入，请用 --mapping 指明对应的字段）：\n  numbered.csv：“传真”\n"), n)
         XCTAssertFalse(n.contains("：“序号”"), n)
     }
 
@@ -683,7 +683,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try sv(["export", "--out", xlsx])
         let same = try newArchive("b.svault", owner: "张伟")
         let own = try sv(on: same, ["--lang", "zh", "import", xlsx, "--yes"])
-        XCTAssertTrue(own.stdout.contains("来源：本人的客户档案（"), own.stdout)
+        XCTAssertTrue(own.stdout.contains("来源：您本人的另一份客户档案（"), own.stdout)
         XCTAssertFalse(own.stdout.contains("注明交接来源"), own.stdout)
         let other = try newArchive("c.svault", owner: "李娜")
         let handover = try sv(on: other, ["--lang", "zh", "import", xlsx, "--yes"])
@@ -1851,7 +1851,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         var e = env
         e["SV_COMMAND"] = command
         let r = try runTool(["-c", "unset NO_COLOR; exec script -qec \"$SV_COMMAND\" /dev/null"], executable: "/bin/sh", environment: e)
-        XCTAssertTrue(r.stdout.contains("\u{1B}[33m以下列无法识别"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\u{1B}[33m下面这些列无法识别"), r.stdout)
         XCTAssertTrue(r.stdout.contains("\u{1B}[31m问题（共 1 处）：\u{1B}[0m"), r.stdout)
         XCTAssertFalse(r.stdout.contains("\\u{1B}"), r.stdout)
     }

@@ -307,7 +307,7 @@ public enum Exporter {
             (zh ? "时区" : "Time zone", .text(TimeZone.current.identifier)),
             (zh ? "导出人" : "Exported by", .text(archive.actor)),
             (zh ? "各类记录数" : "Records", .text(kinds)),
-            (zh ? "含保密字段" : "Secret fields included", .text(options.includeSecret ? (zh ? "是" : "yes") : (zh ? "否" : "no"))),
+            (zh ? "含绝密字段" : "Secret fields included", .text(options.includeSecret ? (zh ? "是" : "yes") : (zh ? "否" : "no"))),
             options.workbookPassword != nil
                 ? (zh ? "注意" : "Warning", .text(zh ? "本文件是客户资料的副本，已离开档案，只受工作簿打开密码保护（不是档案密码）。请妥善保管，仅交给有权查看的人，密码另行告知，不要另存为无密码的副本，用完及时删除。"
                                                     : "This file is a copy of customer data that has left the archive, protected only by the workbook's password (not the archive's). Keep it safe, give it only to those entitled to it, tell them the password separately, do not save a copy without the password, and delete it after use."))

@@ -74,6 +74,13 @@ enum JSONExport {
         }
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) } catch {
+            // A file that ends in the middle is not complete, whatever it is (a cut export was
+            // said to be no SalesVault file, and to be imported as XLSX instead: helper-213 17).
+            if ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String)?.contains("end of file") == true {
+                throw InterchangeError(.malformedText, "\(fileName) is not complete: it ends in the middle.", zh: "“\(fileName)”内容不完整：文件在中途就结束了。",
+                                       hint: "It may not have been copied or downloaded whole. Copy it again, or export it again (salesvault export --format json), then import it.",
+                                       hintZH: "文件可能没有复制或下载完整。请重新拷贝，或从档案重新导出（salesvault export --format json）后再导入。")
+            }
             let (why, zh) = syntaxError(error, in: data, bytesBefore: bytesBefore)
             throw damaged(why, zh)
         }

@@ -343,7 +343,7 @@ enum CellReading {
     /// than it was written, so it gave the day of the import (helper-109 M4).
     static func relativeDate(_ s: String) -> Failure {
         Failure(reason: "\(s) is a day counted from the day it is read, and a file is imported on another day than it was written; write the date, e.g. 2026-03-05",
-                reasonZH: "“\(s)”是相对日期，会按导入当天计算，与填表时的日期不符；文件中请填写具体日期，如 2026-03-05")
+                reasonZH: "“\(s)”是相对日期，导入时无法确定是哪一天（填表与导入往往不在同一天），请填写具体日期，如 2026-03-05")
     }
 
     /// `2026-03-05`, `2026-03-05 14:30` or `2026-03-05T14:30:05` in ASCII (the date as

@@ -33,7 +33,7 @@ public enum Templates {
         case .references: parts.append("同一客户下的姓名，多个用顿号（、）或逗号分隔")
         }
         if spec.key == "creditCode" { parts.append("18 位，校验位按 GB 32100-2015 检查") }
-        if spec.sensitivity == .secret { parts.append("保密字段") }
+        if spec.sensitivity == .secret { parts.append("绝密字段") }
         return parts.joined(separator: "；")  // (a Chinese text, its semicolon full width: helper-127)
     }
 

@@ -190,7 +190,7 @@ public enum Schema {
         FieldSpec(3, "rows", "rows", "行数", .integer),
         FieldSpec(4, "file", "file", "文件"),
         FieldSpec(5, "sha256", "SHA-256", "SHA-256"),
-        FieldSpec(6, "includeSecret", "secret fields included", "含保密字段", .flag),
+        FieldSpec(6, "includeSecret", "secret fields included", "含绝密字段", .flag),
     ]
 
     public static func fields(_ kind: EntityKind) -> [FieldSpec] {

@@ -99,11 +99,24 @@ final class ArchiveContext {
         self.throughEscrow = throughEscrow
     }
 
+    /// What to add when no archive was given: -a and a file name, the archive of the current
+    /// folder when it has one alone (a command copied from a note, `salesvault undo B1`, lacked
+    /// the -a it was run with, and the hint spoke of an environment variable: helper-213 8).
+    static func archiveHint() -> L {
+        let here = ((try? FileManager.default.contentsOfDirectory(atPath: ".")) ?? []).filter { $0.hasSuffix(".svault") }.sorted()
+        if here.count == 1 {
+            let name = Terminal.cell(here[0])
+            return L("add -a and the archive file to the command: -a \(name) (the archive in this folder); or set SALESVAULT_ARCHIVE",
+                     "请在命令后加上 -a 和档案文件名：当前文件夹中的档案是 \(name)，即加上 -a \(name)")
+        }
+        return L("add -a and the archive file to the command, e.g. -a 张伟.svault; or set SALESVAULT_ARCHIVE",
+                 "请在命令后加上 -a 和档案文件名，例如 -a 张伟.svault")
+    }
+
     /// Unlocks the archive named by `options` (or $SALESVAULT_ARCHIVE) with the owner's password.
     static func unlock(_ options: ArchiveOptions, capability: Capability, memoryTimesRecords: Int = 3) throws -> ArchiveContext {
         guard let path = options.archive ?? ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] else {
-            throw CLIError(.failure, L("which archive? none was given", "未指定档案文件"),
-                           hint: L("pass -a FILE, or set SALESVAULT_ARCHIVE", "请用 -a 指定档案文件，或设置环境变量 SALESVAULT_ARCHIVE"))
+            throw CLIError(.failure, L("which archive? none was given", "未指定档案文件"), hint: Self.archiveHint())
         }
         // An export is recorded in the archive (RECORDS.md §4, kind 8), so it opens for writing.
         let writing = capability == .write || capability == .export
@@ -370,8 +383,8 @@ struct ArchivePath: ParsableArguments {
     mutating func validate() throws {
         try Self.sameFile((given.map { [$0] } ?? []) + options)
         if given == nil && option == nil && ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] == nil {
-            throw ValidationError(L("which archive? give the archive file (or -a FILE, or set SALESVAULT_ARCHIVE)",
-                                    "未指定档案文件：请在命令中给出档案文件名（也可用 -a 指定，或设置环境变量 SALESVAULT_ARCHIVE）").text)
+            throw ValidationError(L("which archive? give the archive file: \(ArchiveContext.archiveHint().en)",
+                                    "未指定档案文件：\(ArchiveContext.archiveHint().zh)。").text)
         }
     }
 

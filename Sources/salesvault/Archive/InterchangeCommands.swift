@@ -466,7 +466,7 @@ enum ImportReport {
                 Terminal.print(z ? "来源：本档案（\(from.date) 导出）。文件中没有“记录号”列，各行按名称、时间和内容与档案比对。"
                                  : "From: this archive, exported \(from.date); the file has no ID column: rows are matched by their names, times and content")
             } else if from.owner == owner {
-                Terminal.print(z ? "来源：本人的客户档案（\(from.date) 导出）。" : "From: your own archive, exported \(from.date)")
+                Terminal.print(z ? "来源：您本人的另一份客户档案（\(from.date) 导出），不是本档案。" : "From: another archive of yours (not this one), exported \(from.date)")
             } else {
                 Terminal.print(z ? "来源：\(ChineseText.possessive(from.owner))客户档案（\(from.date) 导出）。新增客户的备注中将注明交接来源。" : "From: the archive of \(from.owner), exported \(from.date) (the customers added will say so in their notes)")
             }
@@ -512,7 +512,7 @@ enum ImportReport {
         }
         if !unmapped.isEmpty {
             Terminal.printPainted(Terminal.yellow(json ? (z ? "以下字段无法识别，不会导入：" : "These fields are not SalesVault's and will not be imported:")
-                                                  : z ? "以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：" : "These columns match no field and will not be imported (map them with --mapping):"))
+                                                  : z ? "下面这些列无法识别，不会导入（如需导入，请用 --mapping 指明对应的字段）：" : "These columns match no field and will not be imported (map them with --mapping):"))
             for c in unmapped.prefix(30) { Terminal.print(z ? "  \(Terminal.cell(c.table))：“\(Terminal.cell(c.header))”" : "  \(Terminal.cell(json ? Self.jsonName(c.table) : c.table)): \(Terminal.cell(c.header))") }
             if unmapped.count > 30 { Terminal.print(z ? "  ……另有 \(unmapped.count - 30) 列" : "  … and \(unmapped.count - 30) more") }
         }

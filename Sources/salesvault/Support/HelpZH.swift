@@ -242,7 +242,7 @@ enum HelpZH {
             只要有一行有问题，就全部不导入（加 --only-valid 则只导入没有问题的行）；
             整次导入保存为一次更改，可用 salesvault undo 撤销。
             文件编码自动识别（UTF-8、UTF-16，以及中文版 Excel 保存 CSV 时用的 GB18030/GBK）。
-            加了密码的工作簿（Excel、WPS、LibreOffice）在内存中解密：密码在终端询问（不回显），
+            加了密码的工作簿（Excel、WPS、LibreOffice）只在内存中解密：密码在终端询问（输入时屏幕上不显示），
             或用 --workbook-password-file 读取。
 
             批量修改档案记录：先导出（XLSX 或 JSON），在文件中修改，
@@ -260,9 +260,9 @@ enum HelpZH {
             """,
         "export": """
             加 --encrypt 时，工作簿用您设定的密码加密（AES-256，与 Excel 2010 及以后版本相同；Excel、WPS 和
-            LibreOffice 输入密码即可打开），明文只存在于内存中。密码请另行告知收件人，切勿随文件一起发送，
+            LibreOffice 输入密码即可打开），未加密的内容不会写到硬盘上。密码请另行告知收件人，切勿随文件一起发送，
             也不要用档案密码。
-            文件以权限 0600 一次写成（不会只写一半）；文件已存在时，只有加 --force 才会覆盖。绝密字段
+            文件只有您本人（当前电脑账户）能打开，并且一次写成，不会出现只写了一半的文件；文件已存在时，只有加 --force 才会覆盖。绝密字段
             （联系人个人背景）只有加 --include-secret 才导出。每次导出都记入档案（导出了什么、多少行、
             文件的 SHA-256）；经理通过托管导出，记为一次托管访问。
 
@@ -747,7 +747,7 @@ enum HelpZH {
         "Lock (and leave) after this many minutes without input.": "无输入多少分钟后自动锁定退出。",
         // Import, export, reports
         "Import customers, contacts, projects, contact log and complaints from Excel (XLSX), CSV/TSV or a SalesVault JSON export.": "从 Excel（XLSX）、CSV/TSV 或 SalesVault 导出的 JSON 导入客户、联系人、项目、跟进记录和投诉。",
-        "Export the archive to Excel (XLSX, default), CSV or JSON: plaintext that leaves the vault, recorded in the history.": "把档案导出为 Excel（默认 XLSX）、CSV 或 JSON：导出的是明文，会记入变更历史。",
+        "Export the archive to Excel (XLSX, default), CSV or JSON: plaintext that leaves the vault, recorded in the history.": "把档案导出为 Excel（默认 XLSX）、CSV 或 JSON：导出的文件没有加密，每次导出都会记入变更历史。",
         "The weekly report (周报): build it, hand it in sealed to the managers, and the department's view.": "销售周报：生成、加密提交给经理，以及部门汇总视图。",
         "Build the week's report as an Excel workbook, a web page or Markdown (plaintext, recorded in the history).": "生成周报（默认本周）：Excel 工作簿、网页或 Markdown（明文，记入变更历史）。",
         "Hand in the week's report, sealed (age format) to the managers whose role receives reports.": "提交周报（默认本周），加密（age 格式）发给接收周报的经理。",
@@ -756,15 +756,15 @@ enum HelpZH {
         "Decrypt an age file (for an age key or a passphrase, binary or armored).": "解密 age 文件（age 密钥或口令，二进制或文本格式）。",
         // Import, export, reports: options
         "A file of `header = field` lines for columns not recognised.": "列对照表文件：每行写一条“表头 = 字段”，用于程序无法自动识别的列。",
-        "A row already in the archive or earlier in the file: refuse (default), skip, or update the existing record.": "遇到重复行（档案中已有或文件前面已出现）时如何处理：refuse 拒绝（默认）、skip 跳过、update 更新已有记录。",
-        "An encrypted workbook's password, from the first line of this file (default: asked, no echo).": "加密工作簿的密码，取该文件第一行（默认在终端询问，不回显）。",
+        "A row already in the archive or earlier in the file: refuse (default), skip, or update the existing record.": "遇到重复行（档案中已有或文件前面已出现）时如何处理：refuse 报错、不导入（默认），skip 跳过，update 更新已有记录。",
+        "An encrypted workbook's password, from the first line of this file (default: asked, no echo).": "加密工作簿的密码，取该文件第一行（默认在终端询问，输入时屏幕上不显示）。",
         "CSV only: utf-8-bom (default, opens in Excel) or gb18030.": "仅用于 CSV：utf-8-bom（默认，Excel 可直接打开）或 gb18030。",
         "Competition: competitors and their position, e.g. \"思科:leading; 新华三:shortlisted\".": "竞争情况：竞争对手及其竞争地位，如“思科：领先；新华三：入围”。",
         "Do not ask before importing (scripts; a terminal asks by default).": "导入前不再询问（用于脚本；在终端默认会询问）。",
         "Do not ask for missing grade-change results on the terminal.": "不在终端询问缺少的等级调整结果。",
         "Encrypt the workbook with a password you choose (XLSX only; opens in Excel, WPS, LibreOffice).": "用您设定的密码加密工作簿（仅 XLSX；Excel、WPS、LibreOffice 均可打开）。",
-        "Encrypt the workbook with a password you choose (XLSX only; the password is asked twice, no echo).": "用您设定的密码加密工作簿（仅 XLSX；密码输入两次，不回显）。",
-        "How to read dates like 03/05/2026: dd/mm/yyyy or mm/dd/yyyy.": "03/05/2026 这类日期的读法：dd/mm/yyyy 或 mm/dd/yyyy。",
+        "Encrypt the workbook with a password you choose (XLSX only; the password is asked twice, no echo).": "用您设定的密码加密工作簿（仅 XLSX；密码输入两次，输入时屏幕上不显示）。",
+        "How to read dates like 03/05/2026: dd/mm/yyyy or mm/dd/yyyy.": "03/05/2026 这类日期的读法：dd/mm/yyyy（日/月/年，即 2026年5月3日）或 mm/dd/yyyy（月/日/年，即 2026年3月5日）。",
         "Import the valid rows and leave the refused ones out (default: nothing is imported while any row is refused).": "只导入没有问题的行，有问题的行略过（默认：只要有一行有问题，就全部不导入）。",
         "Include contacts' personal background (secret).": "包括联系人个人背景（绝密）。",
         "Only show what would be imported; the archive is not changed (a --rejects file is still written).": "只预览将要导入的内容，不改动档案（如指定了 --rejects，仍会写出未导入的行）。",
@@ -773,7 +773,7 @@ enum HelpZH {
         "Replace the file if it exists.": "文件已存在时覆盖。",
         "The week: 2026-W48, 第48周, 上周 (last week), or a day in it such as 11月27日 (default: the last week whose reports are due).": "周次：可写 2026-W48、第48周、上周，或这一周中的任意一天（如 11月27日）；默认为提交截止时间已过的最近一周。",
         "The file to import (.xlsx, .csv, .tsv, .txt or .json).": "要导入的文件（.xlsx、.csv、.tsv、.txt 或 .json）。",
-        "The file to write (default: the owner's name, the date and the format).": "输出文件（默认：所有人姓名、日期和格式）。",
+        "The file to write (default: the owner's name, the date and the format).": "输出文件名（默认由档案所有人姓名和日期组成，如 张伟-客户档案-2026-03-05.xlsx）。",
         "The file to write (default: the owner's name, 周报, the week).": "输出文件（默认：档案所有人姓名-周报-周次）。",
         "The template's format: xlsx (default, or as --out's name ends) or csv.": "模板格式：xlsx（默认；也可按 --out 文件名的扩展名）或 csv。",
         "The text file's encoding (utf-8, utf-8-bom, utf-16le, utf-16be, gb18030/gbk); default: detected.": "文本文件的编码（utf-8、utf-8-bom、utf-16le、utf-16be、gb18030/gbk）；默认自动识别。",
