@@ -94,8 +94,16 @@ public enum StageHistoryText {
     /// A JSON file's `stageHistory` as the cell an import reads: a list of moves as `json`
     /// writes them (a reason text or null); nil for anything else, which the import refuses as
     /// JSON (a reason 42 was dropped without a word: helper-211 1).
+    /// (Each move's time an ISO instant with its offset, as JSON writes times, its stages stages,
+    /// and no key but these four: a time that was none, or a "Reason", moved the project in one
+    /// step with a note, or dropped the reason: helper-212 2.)
     static func cell(fromJSON value: Any) -> String? {
-        if let list = value as? [[String: Any]], list.allSatisfy({ $0["at"] is String && $0["from"] is String && $0["to"] is String && ($0["reason"] == nil || $0["reason"] is String || $0["reason"] is NSNull) }) {
+        if let list = value as? [[String: Any]], list.allSatisfy({ move in
+            guard let at = move["at"] as? String, FieldFormat.instant(iso: at.trimmedWhitespace) != nil,
+                  let from = move["from"] as? String, SalesStage.read(from.trimmedWhitespace) != nil,
+                  let to = move["to"] as? String, SalesStage.read(to.trimmedWhitespace) != nil else { return false }
+            return (move["reason"] == nil || move["reason"] is String || move["reason"] is NSNull) && move.keys.allSatisfy(moveKeys.contains)
+        }) {
             return list.map { o in
                 line(at: o["at"] as! String, from: o["from"] as! String, to: o["to"] as! String, reason: o["reason"] as? String, zh: true)  // (checked above)
             }.joined(separator: "\n")
@@ -107,6 +115,8 @@ public enum StageHistoryText {
     /// the JSON table holds it: the value as JSON text): the first move that is not one, and what
     /// it lacks or has wrong, in both languages (it was one text for every case, and said neither
     /// which move nor what: helper-213 1).
+    static let moveKeys: Set<String> = ["at", "from", "to", "reason"]
+
     static func jsonProblem(_ text: String) -> (en: String, zh: String) {
         let what = (en: "in a JSON file the stage history (stageHistory) is a list of moves, each with \"at\" (when, such as \"2026-03-05T14:30:00+08:00\"), \"from\" and \"to\" (the stages before and after, such as \"bidding\") and, if it has a reason, a text \"reason\"",
                     zh: "阶段变更记录（stageHistory）应是若干条变更，每条须有 \"at\"（变更时间，如 \"2026-03-05T14:30:00+08:00\"）、\"from\" 和 \"to\"（变更前后的阶段，如 \"bidding\"）；填了原因的，\"reason\" 须为文字")
@@ -129,6 +139,23 @@ public enum StageHistoryText {
                     return ("move \(n) of the stage history (stageHistory) has \(shown(v)) as \"\(key)\" (\(en)), which is to be a text in double quotes",
                             "阶段变更记录（stageHistory）第 \(n) 条的 \"\(key)\"（\(zh)）填的是\(shownZH(v))，应为用英文双引号括起的文字")
                 }
+            }
+            if let at = move["at"] as? String, FieldFormat.instant(iso: at.trimmedWhitespace) == nil {
+                let shown = String(at.prefix(40))
+                return ("move \(n) of the stage history (stageHistory) has \"at\" \"\(shown)\", which is no time as JSON writes one, with its offset: e.g. \"2026-03-05T14:30:00+08:00\" or \"2026-03-05T06:30:00Z\"",
+                        "阶段变更记录（stageHistory）第 \(n) 条的 \"at\"（变更时间）“\(shown)”不是有效的时间，应写成带时区的格式，如 \"2026-03-05T14:30:00+08:00\" 或 \"2026-03-05T06:30:00Z\"")
+            }
+            for key in ["from", "to"] {
+                if let stage = move[key] as? String, SalesStage.read(stage.trimmedWhitespace) == nil {
+                    let shown = String(stage.prefix(40))
+                    return ("move \(n) of the stage history (stageHistory) has \"\(key)\" \"\(shown)\", which is no stage; write 1–5, \(SalesStage.codes)",
+                            "阶段变更记录（stageHistory）第 \(n) 条的 \"\(key)\"（\(key == "from" ? "变更前的阶段" : "变更后的阶段")）“\(shown)”不是有效的项目阶段，请填 1–5 或 \(SalesStage.labelsZH)")
+                }
+            }
+            if let other = move.keys.sorted().first(where: { !moveKeys.contains($0) }) {
+                let shown = String(other.prefix(40))
+                return ("move \(n) of the stage history (stageHistory) has \"\(shown)\", which a move does not hold (only \"at\", \"from\", \"to\" and \"reason\", in lower case)",
+                        "阶段变更记录（stageHistory）第 \(n) 条中的 \"\(shown)\" 无法识别：每条只能有 \"at\"、\"from\"、\"to\" 和 \"reason\"（均为小写）")
             }
             if let r = move["reason"], !(r is String), !(r is NSNull) {
                 return ("move \(n) of the stage history (stageHistory) has \(shown(r)) as \"reason\", which is to be a text in double quotes, e.g. \"reason\": \"客户决定议标\"",

@@ -96,8 +96,15 @@ final class ExportTests: XCTestCase {
         try a.setStage("门店收银系统", to: "2", reason: nil, at: t + 3_600, now: t + 7_200)
         try a.setStage("门店收银系统", to: "4", reason: "客户决定议标\n不再公开招标 → 改为议标", now: t + 86_400)
         try a.setStage("门店收银系统", to: "3", reason: "客户改为公开招标\n2025-02-01 10:00 客户会议 → 决定招标", now: t + 2 * 86_400)
+        // Reasons a forward move may have that say little (OK, one letter repeated): kept as the
+        // archive has them (helper-212 1: they came back empty, taken for placeholders).
+        try a.addProject(customer: "𠮷野家餐饮有限公司", name: "机房扩容", now: t)
+        try a.setStage("机房扩容", to: "2", reason: "OK", now: t + 3_600)
+        try a.setStage("机房扩容", to: "3", reason: String(repeating: "a", count: 300), now: t + 7_200)
         let original = try a.stageMoves()
         let shop = try a.resolve(.project, "门店收银系统").id
+        let room = try a.resolve(.project, "机房扩容").id
+        XCTAssertEqual(original[room]?.map(\.reason), ["OK", String(repeating: "a", count: 300)])
         XCTAssertEqual(original[shop]?.map(\.to), [.projectInitiation, .businessNegotiation, .bidding])
         XCTAssertEqual(original[shop]?.first?.at, t + 3_600, "the move's own time (--at)")
         for format in [Exporter.Format.xlsx, .csv, .json] {
@@ -116,6 +123,7 @@ final class ExportTests: XCTestCase {
             let copy = try g.open()
             let moves = try copy.stageMoves()
             XCTAssertEqual(moves[try copy.resolve(.project, "门店收银系统").id], original[shop], "\(format)")
+            XCTAssertEqual(moves[try copy.resolve(.project, "机房扩容").id], original[room], "\(format)")
             XCTAssertEqual(moves[try copy.resolve(.project, "园区网络改造").id]?.map(\.reason), ["客户已立项，直接进入招投标"], "\(format)")
             XCTAssertEqual(try copy.resolve(.project, "门店收银系统")["stage"]?.text, "bidding")
         }
@@ -187,14 +195,25 @@ final class ExportTests: XCTestCase {
         let said: [(String, String)] = [
             (#"[{"from":"clue","to":"initiation"}]"#, "阶段变更记录（stageHistory）第 1 条缺少 \"at\"（变更时间），请补上"),
             (#"[{"at":"2026-11-02T10:00:00Z","from":2,"to":"initiation"}]"#, "阶段变更记录（stageHistory）第 1 条的 \"from\"（变更前的阶段）填的是数字 2"),
-            (#"[{"at":"2026-11-02T10:00:00Z","from":"clue","to":"initiation"},"x"]"#, "阶段变更记录（stageHistory）第 2 条不是一条变更"),
+            (#"[{"at":"2026-11-02T10:00:00Z","from":"infoDevelopment","to":"projectInitiation"},"x"]"#, "阶段变更记录（stageHistory）第 2 条不是一条变更"),
+            (#"[{"at":"2025-02-30T03:00:00Z","from":"infoDevelopment","to":"projectInitiation"}]"#, "第 1 条的 \"at\"（变更时间）“2025-02-30T03:00:00Z”不是有效的时间"),
+            (#"[{"at":"2026-11-02T10:00:00Z","from":"infoDevelopment","to":"待定"}]"#, "第 1 条的 \"to\"（变更后的阶段）“待定”不是有效的项目阶段"),
+            (#"[{"at":"2026-11-02T10:00:00Z","from":"infoDevelopment","to":"projectInitiation","Reason":"x"}]"#, "第 1 条中的 \"Reason\" 无法识别"),
+            ("5", "文件中此处不是用 [ ] 括起的多条变更"),
             (#"{"at":"2026-11-02T10:00:00Z"}"#, "阶段变更记录（stageHistory）应是若干条变更"),
-            (#"[{"at":"2026-11-02T10:00:00Z","from":"clue","to":"initiation","reason":null}, {"at":"2026-11-03T10:00:00Z","from":"initiation","to":"bidding","reason":true}]"#, "第 2 条的 \"reason\"（原因）填的是 true"),
+            (#"[{"at":"2026-11-02T10:00:00Z","from":"infoDevelopment","to":"projectInitiation","reason":null}, {"at":"2026-11-03T10:00:00Z","from":"projectInitiation","to":"bidding","reason":true}]"#, "第 2 条的 \"reason\"（原因）填的是 true"),
         ]
         for (text, start) in said {
             XCTAssertTrue(StageHistoryText.jsonProblem(text).zh.contains(start), "\(text): \(StageHistoryText.jsonProblem(text).zh)")
         }
         XCTAssertTrue(StageHistoryText.jsonProblem("[{").zh.hasPrefix("阶段变更记录（stageHistory）应是若干条变更"))
+        XCTAssertNotNil(StageHistoryText.cell(fromJSON: [["at": "2026-11-02T10:00:00.000Z", "from": "infoDevelopment", "to": "bidding", "reason": NSNull()]]))
+        XCTAssertNil(StageHistoryText.cell(fromJSON: [["at": "2026-11-02 10:00", "from": "infoDevelopment", "to": "bidding"]]), "JSON's times carry their offset")
+        // A number for the whole history refuses the row too (helper-212 2: it moved the project in one step).
+        projects[shopIndex]["stageHistory"] = 5
+        edited["projects"] = projects
+        let five = try populated().importing(try JSONSerialization.data(withJSONObject: edited), name: "e.json", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertTrue(five.problems.contains { $0.reasonZH.contains("文件中此处不是用 [ ] 括起的多条变更") }, "\(five.problems.map(\.reasonZH))")
         // A workbook's cell holds 32,767 characters: a longer history is cut there and said;
         // CSV holds all of it (helper-211 2).
         try a.setStage("门店收银系统", to: "4", reason: String(repeating: "很长的原因", count: 4_000), now: testNow)

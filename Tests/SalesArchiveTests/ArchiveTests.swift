@@ -667,7 +667,17 @@ final class CodecAndDateTests: XCTestCase {
         XCTAssertEqual(FieldFormat.instant(iso: "2026-11-02T03:00:00.999Z"), whole, "the archive keeps whole seconds")
         XCTAssertEqual(FieldFormat.instant(iso: "2026-11-02T11:00:00.5+08:00"), whole)
         XCTAssertNil(FieldFormat.instant(iso: "2026-11-02T03:00:00.Z"))
-        XCTAssertNil(FieldFormat.instant(iso: "2026-11-02T03:00:00.0000000000Z"), "more than nine digits")
+        // Any number of digits, a comma, lower-case t and z, +0800 and +08 (helper-212 2).
+        XCTAssertEqual(FieldFormat.instant(iso: "2026-11-02T03:00:00." + String(repeating: "9", count: 30) + "Z"), whole)
+        XCTAssertEqual(FieldFormat.instant(iso: "2026-11-02T03:00:00,5Z"), whole)
+        XCTAssertEqual(FieldFormat.instant(iso: "2026-11-02t03:00:00z"), whole)
+        XCTAssertEqual(FieldFormat.instant(iso: "2026-11-02T11:00:00+0800"), whole)
+        XCTAssertEqual(FieldFormat.instant(iso: "2026-11-02T11:00:00+08"), whole)
+        XCTAssertEqual(FieldFormat.instant(iso: "2026-11-01T22:00:00-05"), whole)
+        for bad in ["2026-11-02T03:00:00.", "2026-02-30T03:00:00Z", "2026-11-02T24:00:00Z", "2026-11-02T03:00:00+8", "2026-11-02T03:00:00+08:0",
+                    "2026-11-02T3:00:00Z", "2026-11-02T03:00:00+15:00", "20261102T030000Z", "2026-11-02X03:00:00Z", "2026-11-02T03:00:00+0８00"] {
+            XCTAssertNil(FieldFormat.instant(iso: bad), bad)
+        }
     }
 
     func testBatchRoundTripAndEveryTruncationRefused() throws {

@@ -145,6 +145,12 @@ enum JSONExport {
                 // is written as JSON writes it, and refused as no flag: helper-189 F8.)
                 rows.append(TableRow(line: i + 1, cells: (keys + extra).map { key in
                     if key == "stageHistory", let v = record[key], let text = StageHistoryText.cell(fromJSON: v) { return .text(text) }
+                    // (A number or true for a history: a cell of that type, which the import refuses
+                    // as no list; as text, 5 was read as a history that failed, and the project moved
+                    // in one step: helper-212 2.)
+                    if key == "stageHistory", let n = record[key] as? NSNumber {
+                        return String(cString: n.objCType) == "c" ? .bool(n.boolValue) : .number(n.doubleValue)
+                    }
                     if key == "removed" || key == "stageHistory", let v = record[key], v is [Any] || v is [String: Any],
                        let data = try? JSONSerialization.data(withJSONObject: v, options: [.sortedKeys, .withoutEscapingSlashes]) {
                         return .text(String(decoding: data, as: UTF8.self))

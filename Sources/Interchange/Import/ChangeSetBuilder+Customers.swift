@@ -659,8 +659,14 @@ extension Importer.ChangeSetBuilder {
                     unmade = StageHistoryText.problem(moves, now: options.now)
                     if unmade == nil, let last = moves.last {
                         for m in moves {
-                            let reason = m.reason.flatMap { $0.isPlaceholderReason ? nil : $0 }
-                            _ = add(.setStage(ref, stage: m.to.rawValue, reason: reason ?? (m.from.moveNeedsReason(to: m.to) ? madeByImport : nil), at: m.at), row: i)
+                            // (A reason as the archive had it, OK or aaa too: only a move that
+                            // needs one and has none that says anything gets the import's, the
+                            // file's beside it; OK was dropped everywhere: helper-212 1.)
+                            var reason = m.reason
+                            if m.from.moveNeedsReason(to: m.to), (reason ?? "").isPlaceholderReason {
+                                reason = madeByImport + (reason.map { $0.trimmedWhitespace.isEmpty ? "" : "；文件中的原因为“\($0.trimmedWhitespace)”" } ?? "")
+                            }
+                            _ = add(.setStage(ref, stage: m.to.rawValue, reason: reason, at: m.at), row: i)
                         }
                         fileStages[ref] = last.to
                         replayed = true

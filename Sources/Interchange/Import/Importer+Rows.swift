@@ -340,7 +340,7 @@ extension Importer {
                     let text = Self.plain(cell).trimmedWhitespace
                     if text.unicodeScalars.contains("\u{0}") {
                         problem(CellReading.nulCharacter.reason, CellReading.nulCharacter.reasonZH)
-                    } else if text.hasPrefix("[") || text.hasPrefix("{") {
+                    } else if text.hasPrefix("[") || text.hasPrefix("{") || { if case .number = cell { return true }; if case .bool = cell { return true }; return false }() {
                         // (A JSON file's list that is not one of moves: `StageHistoryText.cell(fromJSON:)`.)
                         let why = StageHistoryText.jsonProblem(text)
                         problem(why.en, why.zh)

@@ -167,28 +167,39 @@ public enum FieldFormat {
     /// `2026-11-23T09:00:00+08:00` (as other programs write them: it was refused, helper-100),
     /// or nil.
     public static func instant(iso given: String) -> Int64? {
-        // Fractions of a second (`.000Z`, as JavaScript writes times) are dropped: the archive
-        // keeps whole seconds (they were no time at all: helper-211 6).
+        // Fractions of a second (`.000Z`, as JavaScript writes times; `,5` as ISO 8601 allows;
+        // any number of digits) are dropped: the archive keeps whole seconds (they were no time at
+        // all: helper-211 6; 30 digits were none: helper-212 2).
         var s = given
-        if s.utf8.count > 20, s.dropFirst(19).first == ".", case let digits = s.dropFirst(20).prefix(while: { ("0"..."9").contains($0) }), (1...9).contains(digits.count) {
+        if s.utf8.count > 20, let mark = s.dropFirst(19).first, mark == "." || mark == ",",
+           case let digits = s.dropFirst(20).prefix(while: { ("0"..."9").contains($0) }), !digits.isEmpty {
             s = String(s.prefix(19)) + String(s.dropFirst(20 + digits.count))
         }
+        // (RFC 3339 allows t and z in lower case.)
+        if s.hasSuffix("z") { s = String(s.dropLast()) + "Z" }
         var offset = 0
         let time: Substring
         if s.hasSuffix("Z"), s.count == 20 {
             time = s.dropFirst(11).dropLast()
-        } else if s.count == 25, s.utf8.count == 25, let sign = s.dropFirst(19).first, sign == "+" || sign == "-" {
-            let o = s.suffix(5).split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+        } else if s.utf8.count == s.count, [22, 24, 25].contains(s.count), let sign = s.dropFirst(19).first, sign == "+" || sign == "-" {
+            // +08:00, and ISO 8601's +0800 and +08.
+            let zone = s.dropFirst(20)
+            let parts: [Substring] = zone.count == 5 ? zone.split(separator: ":", omittingEmptySubsequences: false)
+                : zone.count == 4 ? [zone.prefix(2), zone.suffix(2)] : [zone, "00"]
+            let o = parts.map { $0.count == 2 && $0.allSatisfy({ ("0"..."9").contains($0) }) ? Int($0) : nil }
             guard o.count == 2, let h = o[0], let m = o[1], (0...14).contains(h), (0..<60).contains(m) else { return nil }
             offset = (sign == "+" ? 1 : -1) * (h * 3600 + m * 60)
             time = s.dropFirst(11).prefix(8)
         } else {
             return nil
         }
-        guard s.dropFirst(10).first == "T" || s.dropFirst(10).first == " ", let day = try? DateParser.parse(String(s.prefix(10)), now: 0) else { return nil }
-        let t = time.split(separator: ":").compactMap { Int($0) }
-        guard t.count == 3, (0..<24).contains(t[0]), (0..<60).contains(t[1]), (0..<60).contains(t[2]) else { return nil }
-        return Int64(day) * 86_400 + Int64(t[0] * 3600 + t[1] * 60 + t[2]) - Int64(offset)
+        guard let separator = s.dropFirst(10).first, separator == "T" || separator == "t" || separator == " ",
+              let day = try? DateParser.parse(String(s.prefix(10)), now: 0) else { return nil }
+        let t = time.split(separator: ":", omittingEmptySubsequences: false)
+        guard t.count == 3, t.allSatisfy({ $0.count == 2 && $0.allSatisfy { ("0"..."9").contains($0) } }),
+              let hour = Int(t[0]), let minute = Int(t[1]), let second = Int(t[2]),
+              (0..<24).contains(hour), (0..<60).contains(minute), (0..<60).contains(second) else { return nil }
+        return Int64(day) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
     }
 
     /// The set fields of `e` that may be shown, in schema order, and the secret ones left out
