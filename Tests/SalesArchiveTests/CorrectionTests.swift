@@ -239,6 +239,15 @@ final class CorrectionTests: XCTestCase {
     func testADateOnlyAtIsNineInTheMorningForEveryStepAndAFutureDayIsRefused() throws {
         let now = day(2, hour: 15)
         XCTAssertEqual(try DateParser.parseInstant("2026-11-24", now: now), day(1, hour: 9))
+        // An ISO instant, as a JSON export writes times, is that moment; one that is none is said
+        // whole (helper-212 4: all were refused, quoted cut at the offset).
+        XCTAssertEqual(try DateParser.parseInstant(FieldFormat.isoInstant(day(1, hour: 9)), now: now), day(1, hour: 9))
+        XCTAssertEqual(try DateParser.parseInstant(FieldFormat.isoInstant(day(1, hour: 9)).replacingOccurrences(of: "Z", with: ".000Z"), now: now), day(1, hour: 9))
+        XCTAssertThrowsError(try DateParser.parseInstant(FieldFormat.isoInstant(now + 3_600), now: now), "in the future")
+        XCTAssertThrowsError(try DateParser.parseInstant("2026-11-24T03:00:00+99:00", now: now)) {
+            XCTAssertTrue(($0 as? ArchiveError)?.reasonZH?.hasPrefix("“2026-11-24T03:00:00+99:00”不是有效的时间：请写成 2026-03-05T14:30:00+08:00") == true, "\($0)")
+        }
+        XCTAssertEqual(try DateParser.parseInstant(DateParser.format(DateParser.localDay(day(1, hour: 9))) + " 09:00:00.5", now: now), day(1, hour: 9))
         XCTAssertEqual(try DateParser.parseInstant("2026-11-25", now: day(2, hour: 8)), day(2, hour: 8), "today before 09:00: now")
         XCTAssertThrowsError(try DateParser.parseInstant("2026-11-26", now: now)) {
             XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidValue)

@@ -107,6 +107,27 @@ public enum DateParser {
     /// when that is later than now (today's date before 09:00); a day after today is refused.
     /// `yearless`: how a month and day without the year are read (a command's: `.past`).
     public static func parseInstant(_ input: String, now: Int64, yearless: YearlessDate = .past) throws -> Int64 {
+        // An ISO instant, as JSON exports write times (2025-02-02T03:00:00Z, …+08:00, .000Z): that
+        // moment; one that looks like it but is none is said whole (helper-212 4: every one was
+        // refused, quoted cut at its offset, 2025-02-02T11:00:00+ is not a date).
+        let whole = input.trimmingCharacters(in: .whitespaces)
+        if let t = FieldFormat.instant(iso: whole) {
+            guard t <= now else {
+                throw ArchiveError(.invalidValue, "\(input) (\(localMinute(t))) is in the future: only what has happened can be recorded",
+                                   zh: "“\(input)”（\(localMinute(t))）还没到，只能登记已经发生的事")
+            }
+            return t
+        }
+        if whole.utf8.count >= 19, let separator = whole.dropFirst(10).first, separator == "T" || separator == "t",
+           (try? parse(String(whole.prefix(10)), now: now, yearless: yearless)) != nil {
+            throw ArchiveError(.invalidDate, "\(input) is no time: write it as 2026-03-05T14:30:00+08:00 (an ISO time with its offset from UTC, or Z for UTC), or as 2026-03-05 14:30",
+                               zh: "“\(input)”不是有效的时间：请写成 2026-03-05T14:30:00+08:00（ISO 格式，带时区；Z 表示 UTC），或 2026-03-05 14:30")
+        }
+        // (A local time with a fraction of a second, 2025-02-02 11:00:00.5: its whole second.)
+        if whole.utf8.count > 20, whole.dropFirst(10).first == " ", let mark = whole.dropFirst(19).first, mark == "." || mark == ",",
+           whole.dropFirst(20).allSatisfy({ ("0"..."9").contains($0) }) {
+            return try parseInstant(String(whole.prefix(19)), now: now, yearless: yearless)
+        }
         // A time of day after the date, or alone for today (2026-12-03 15:00, 昨天 15:00,
         // 昨天下午3点, 下午3点半, 15:00): the moment itself (helper-110: only a date was taken).
         let (datePart, second) = try splitTime(input)
