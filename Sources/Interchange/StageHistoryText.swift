@@ -30,7 +30,39 @@ public enum StageHistoryText {
         let whole = text(moves, zh: zh, reasonLimit: nil)
         if !fitted || whole.utf16.count <= maxCharacters { return (whole, false) }
         let cut = text(moves, zh: zh, reasonLimit: 300)
-        return (cut.utf16.count <= maxCharacters ? cut : "", true)
+        // (Marked in the cell, so that an import of the workbook says what it lacks: a successor
+        // got cut reasons as whole ones, and one move for a history left out: helper-212 3.)
+        let mark = Mark.cut.text(zh: zh)
+        return (cut.utf16.count + mark.utf16.count + 1 <= maxCharacters ? cut + "\n" + mark : Mark.leftOut.text(zh: zh), true)
+    }
+
+    /// What a workbook's cell says of a history it could not hold whole: its last line, which an
+    /// import reads as no move (`mark(of:)`).
+    enum Mark: Equatable {
+        /// The reasons above were cut to 300 characters.
+        case cut
+        /// No move is written.
+        case leftOut
+
+        func text(zh: Bool) -> String {
+            switch self {
+            case .cut: return zh ? "（以上各条原因超出 Excel 单元格上限，均只保留前 300 字；完整记录请用 --format json 导出）"
+                                 : "(the reasons above were longer than an Excel cell holds and are cut to 300 characters; export with --format json for all of it)"
+            case .leftOut: return zh ? "（阶段变更记录超出 Excel 单元格上限，未写入工作簿；完整记录请用 --format json 导出）"
+                                     : "(the stage history is longer than an Excel cell holds and is not in this workbook; export with --format json for all of it)"
+            }
+        }
+    }
+
+    /// The mark a cell ends with, if any, and the cell without it.
+    static func mark(of text: String) -> (mark: Mark?, rest: String) {
+        let trimmed = text.trimmedWhitespace
+        for mark in [Mark.cut, .leftOut] {
+            for zh in [true, false] where trimmed.hasSuffix(mark.text(zh: zh)) {
+                return (mark, String(trimmed.dropLast(mark.text(zh: zh).count)).trimmedWhitespace)
+            }
+        }
+        return (nil, text)
     }
 
     /// What an XLSX export says of the projects whose history it cut (`shortened`, names as the
@@ -53,8 +85,8 @@ public enum StageHistoryText {
             zh.append("\(named(cut, zh: true))的阶段变更记录超出了 Excel 单元格的上限（32767 个字符），工作簿中每条变更原因只保留前 300 个字（以“…”结尾）")
         }
         if !emptied.isEmpty {
-            en.append("the stage history of \(named(emptied, zh: false)) does not fit even so: its stage history cell is left empty")
-            zh.append("\(named(emptied, zh: true))的阶段变更记录即使缩短后仍超出上限，工作簿中\(emptied.count == 1 ? "该项目" : "这些项目")的“阶段变更记录”一栏留空")
+            en.append("the stage history of \(named(emptied, zh: false)) does not fit even so: its stage history cell only says it is not there")
+            zh.append("\(named(emptied, zh: true))的阶段变更记录即使缩短后仍超出上限，工作簿中\(emptied.count == 1 ? "该项目" : "这些项目")的“阶段变更记录”一栏只注明未写入")
         }
         return ("Note: " + en.joined(separator: "; ") + ". For all of it, export once more with --format json.",
                 "注意：" + zh.joined(separator: "；") + "。如需完整记录，请另用 --format json 导出一份。")

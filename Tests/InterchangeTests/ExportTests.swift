@@ -219,11 +219,33 @@ final class ExportTests: XCTestCase {
         try a.setStage("门店收银系统", to: "4", reason: String(repeating: "很长的原因", count: 4_000), now: testNow)
         try a.setStage("门店收银系统", to: "3", reason: String(repeating: "又改回来了", count: 4_000), now: testNow)
         let book = try Exporter.write(a, options: Exporter.Options(kinds: [.projects], format: .xlsx, now: testNow))
-        XCTAssertEqual(book.shortenedHistories, ["门店收银系统"])
+        XCTAssertEqual(book.shortenedHistories, ["\(try a.resolve(.project, "门店收银系统").shortID) 门店收银系统"])
         XCTAssertEqual(book.emptiedHistories, [])
+        // The cell says it was cut, and an import of the workbook says so of the project (helper-212
+        // 3: the successor got the cut reasons as whole ones, without a word).
+        let all = try Exporter.write(a, options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow))
+        let successor = try ImportFixture(owner: "李娜")
+        let handed = try successor.importing(all.data, name: "交接.xlsx")
+        XCTAssertTrue(handed.warnings.contains { $0.reasonZH.hasPrefix("项目“门店收银系统”的阶段变更记录在来源工作簿中已截断（每条原因只保留前 300 字），导入后的原因不完整") }, "\(handed.warnings.map(\.reasonZH))")
+        let cutMoves = try successor.open().stageMoves()
+        XCTAssertEqual(cutMoves.values.first { $0.count == 5 }?.last?.reason, String(repeating: "又改回来了", count: 60) + "…", "the moves made again, the mark no reason's line")
+        // A history too long even cut: the cell says it is left out, and an import moves the
+        // project in one step, saying why.
+        var many: [StageMove] = []
+        for k in 0..<150 {
+            let forward = k % 2 == 0
+            let from: SalesStage = forward ? .infoDevelopment : .projectInitiation
+            let to: SalesStage = forward ? .projectInitiation : .infoDevelopment
+            many.append(StageMove(at: t + Int64(k), from: from, to: to, reason: String(repeating: "长", count: 400)))
+        }
+        let left = StageHistoryText.cell(many, zh: true, fitted: true)
+        XCTAssertTrue(left.shortened)
+        XCTAssertEqual(StageHistoryText.mark(of: left.text).mark, .leftOut)
+        XCTAssertEqual(StageHistoryText.mark(of: StageHistoryText.cell(many, zh: false, fitted: true).text).mark, .leftOut, "English too")
+        XCTAssertNil(StageHistoryText.mark(of: "2026-11-02 10:00 1 → 2：（以上）").mark)
         // The note tells a cut history from one left out, and counts more than three (helper-213 3, 4).
         XCTAssertEqual(StageHistoryText.exportNote(shortened: ["甲", "乙"], emptied: ["乙"])?.zh,
-                       "注意：项目“甲”的阶段变更记录超出了 Excel 单元格的上限（32767 个字符），工作簿中每条变更原因只保留前 300 个字（以“…”结尾）；项目“乙”的阶段变更记录即使缩短后仍超出上限，工作簿中该项目的“阶段变更记录”一栏留空。如需完整记录，请另用 --format json 导出一份。")
+                       "注意：项目“甲”的阶段变更记录超出了 Excel 单元格的上限（32767 个字符），工作簿中每条变更原因只保留前 300 个字（以“…”结尾）；项目“乙”的阶段变更记录即使缩短后仍超出上限，工作簿中该项目的“阶段变更记录”一栏只注明未写入。如需完整记录，请另用 --format json 导出一份。")
         XCTAssertTrue(StageHistoryText.exportNote(shortened: ["1", "2", "3", "4", "5"], emptied: [])?.zh.hasPrefix("注意：有 5 个项目（“1”“2”“3”等）的阶段变更记录超出了") == true)
         XCTAssertNil(StageHistoryText.exportNote(shortened: [], emptied: []))
         let whole = try Exporter.write(a, options: Exporter.Options(kinds: [.projects], format: .csv, now: testNow))

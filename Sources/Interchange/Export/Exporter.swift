@@ -94,8 +94,9 @@ public enum Exporter {
                     // (A workbook's cell holds 32,767 characters: one project's long reasons
                     // failed the export: helper-209 9; said, not silent: helper-211 2.)
                     let cell = StageHistoryText.cell(m, zh: options.zh, fitted: options.format == .xlsx)
-                    if cell.shortened { shortened.append(e.displayName) }
-                    if cell.shortened && cell.text.isEmpty { emptied.append(e.displayName) }
+                    // (By id and name: two customers' 机房 were said 机房, 机房: helper-212 3.)
+                    if cell.shortened { shortened.append("\(e.shortID) \(e.displayName)") }
+                    if cell.shortened && StageHistoryText.mark(of: cell.text).mark == .leftOut { emptied.append("\(e.shortID) \(e.displayName)") }
                     return row + [cell.text.isEmpty ? .empty : .text(cell.text)]
                 }
             }

@@ -647,53 +647,7 @@ extension Importer.ChangeSetBuilder {
             // Its moves between stages as the file's 阶段变更记录 gives them (an export's): made
             // again, each at its time with its reason, then a last one to the stage the row gives
             // if that is another (a handed-over project lost its way through the stages).
-            var replayed = false
-            if let history = r.refs["stageHistory"] {
-                let column = tables[r.mapped].column(ofTarget: .stageHistory)?.header
-                let read = StageHistoryText.moves(history) { text in
-                    try? CellReading.instant(.text(text), now: options.now, dayOrder: nil, startOfDay: options.startOfDay)
-                }
-                let unmade: StageHistoryText.Unreadable?
-                switch read {
-                case .success(let moves):
-                    unmade = StageHistoryText.problem(moves, now: options.now)
-                    if unmade == nil, let last = moves.last {
-                        for m in moves {
-                            // (A reason as the archive had it, OK or aaa too: only a move that
-                            // needs one and has none that says anything gets the import's, the
-                            // file's beside it; OK was dropped everywhere: helper-212 1.)
-                            var reason = m.reason
-                            if m.from.moveNeedsReason(to: m.to), (reason ?? "").isPlaceholderReason {
-                                reason = madeByImport + (reason.map { $0.trimmedWhitespace.isEmpty ? "" : "；文件中的原因为“\($0.trimmedWhitespace)”" } ?? "")
-                            }
-                            _ = add(.setStage(ref, stage: m.to.rawValue, reason: reason, at: m.at), row: i)
-                        }
-                        fileStages[ref] = last.to
-                        replayed = true
-                        if let stage, let wanted = SalesStage.read(stage.trimmedWhitespace), wanted != last.to {
-                            let since = r.instants["stageSince"].flatMap { $0 >= last.at ? $0 : nil }
-                            _ = add(.setStage(ref, stage: wanted.rawValue, reason: madeByImport, at: since), row: i)
-                            fileStages[ref] = wanted
-                            // (Before the history's last move: the import's time, said: helper-209 4.)
-                            if let given = r.instants["stageSince"], given < last.at {
-                                updateWarnings.append(ImportProblem(
-                                    table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .stageSince)?.header,
-                                    value: Exporter.csvText(.instant(given)),
-                                    reason: "the project \(name) entered its stage, the file says, before the last move of its stage history (\(Exporter.csvText(.instant(last.at)))), so it enters it at the import",
-                                    reasonZH: "项目“\(name)”在文件中填写的进入当前阶段时间，早于其阶段变更记录中最后一次变更的时间（\(Exporter.csvText(.instant(last.at)))），两者矛盾，故改以本次导入时间作为进入当前阶段的时间"))
-                            }
-                        }
-                    }
-                case .failure(let why):
-                    unmade = why
-                }
-                if let unmade {
-                    updateWarnings.append(ImportProblem(
-                        table: tables[r.mapped].table.name, line: r.line, column: column, value: nil,
-                        reason: "the stage history of the project \(name) cannot be made again, so the project goes to the file's stage in one move: \(unmade.reason)",
-                        reasonZH: "项目“\(name)”的阶段变更记录无法补记，该项目将直接进入文件中填写的当前阶段。原因：\(unmade.reasonZH)"))
-                }
-            }
+            let replayed = r.refs["stageHistory"].map { replayStageHistory($0, of: ref, named: name, row: i, r, stage: stage, madeByImport: madeByImport) } ?? false
             let moved = replayed || stage.map { SalesStage.read($0.trimmedWhitespace) != .infoDevelopment } == true
             if !replayed, let stage, SalesStage.read(stage.trimmedWhitespace) != .infoDevelopment {
                 // (When the file says it entered the stage, then: an export's 进入阶段; they all
@@ -847,5 +801,69 @@ extension Importer.ChangeSetBuilder {
                 reasonZH: "“\(name)”的电话 \(number) 也出现在\(listZH)的电话栏里（并非\(holders.count == 1 ? "双方" : "各家")电话栏里的第一个号码，可能是总机或集团电话）。仅凭这个号码无法认定为同一客户，本行将作为新客户导入。如确是同一客户，请把本行的客户名称改成与对方完全相同，再重新导入"))
             return
         }
+    }
+
+    /// Makes the moves of a project's 阶段变更记录 again (`history`, an export's), each at its time
+    /// with its reason, then one more to the stage the row gives (`stage`) if that is another: a
+    /// handed-over project lost its way through the stages. False, and said, when the history
+    /// cannot be made again (the project then moves in one step). A workbook's mark of a history
+    /// it cut or left out (`StageHistoryText.Mark`) is said too (helper-212 3).
+    func replayStageHistory(_ history: String, of ref: String, named name: String, row i: Int, _ r: Row, stage: String?, madeByImport: String) -> Bool {
+        var replayed = false
+        let column = tables[r.mapped].column(ofTarget: .stageHistory)?.header
+        let (mark, history) = StageHistoryText.mark(of: history)
+        if let mark {
+            let (en, zh) = mark == .cut
+                ? ("the stage history of the project \(name) was cut in the workbook it comes from (each reason kept to its first 300 characters): the reasons imported are not whole. For all of them, ask for an export with --format json",
+                   "项目“\(name)”的阶段变更记录在来源工作簿中已截断（每条原因只保留前 300 字），导入后的原因不完整。如需完整记录，请向导出人索取 JSON 格式的导出文件（--format json）")
+                : ("the stage history of the project \(name) was too long for the workbook it comes from and is not in it: the project goes to the file's stage in one move. For its history, ask for an export with --format json",
+                   "项目“\(name)”的阶段变更记录过长，来源工作簿中未写入，该项目将直接进入文件中填写的当前阶段。如需完整记录，请向导出人索取 JSON 格式的导出文件（--format json）")
+            updateWarnings.append(ImportProblem(table: tables[r.mapped].table.name, line: r.line, column: column, value: nil, reason: en, reasonZH: zh))
+            if mark == .leftOut { return false }
+        }
+        let read = StageHistoryText.moves(history) { text in
+            try? CellReading.instant(.text(text), now: options.now, dayOrder: nil, startOfDay: options.startOfDay)
+        }
+        let unmade: StageHistoryText.Unreadable?
+        switch read {
+        case .success(let moves):
+            unmade = StageHistoryText.problem(moves, now: options.now)
+            if unmade == nil, let last = moves.last {
+                for m in moves {
+                    // (A reason as the archive had it, OK or aaa too: only a move that
+                    // needs one and has none that says anything gets the import's, the
+                    // file's beside it; OK was dropped everywhere: helper-212 1.)
+                    var reason = m.reason
+                    if m.from.moveNeedsReason(to: m.to), (reason ?? "").isPlaceholderReason {
+                        reason = madeByImport + (reason.map { $0.trimmedWhitespace.isEmpty ? "" : "；文件中的原因为“\($0.trimmedWhitespace)”" } ?? "")
+                    }
+                    _ = add(.setStage(ref, stage: m.to.rawValue, reason: reason, at: m.at), row: i)
+                }
+                fileStages[ref] = last.to
+                replayed = true
+                if let stage, let wanted = SalesStage.read(stage.trimmedWhitespace), wanted != last.to {
+                    let since = r.instants["stageSince"].flatMap { $0 >= last.at ? $0 : nil }
+                    _ = add(.setStage(ref, stage: wanted.rawValue, reason: madeByImport, at: since), row: i)
+                    fileStages[ref] = wanted
+                    // (Before the history's last move: the import's time, said: helper-209 4.)
+                    if let given = r.instants["stageSince"], given < last.at {
+                        updateWarnings.append(ImportProblem(
+                            table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .stageSince)?.header,
+                            value: Exporter.csvText(.instant(given)),
+                            reason: "the project \(name) entered its stage, the file says, before the last move of its stage history (\(Exporter.csvText(.instant(last.at)))), so it enters it at the import",
+                            reasonZH: "项目“\(name)”在文件中填写的进入当前阶段时间，早于其阶段变更记录中最后一次变更的时间（\(Exporter.csvText(.instant(last.at)))），两者矛盾，故改以本次导入时间作为进入当前阶段的时间"))
+                    }
+                }
+            }
+        case .failure(let why):
+            unmade = why
+        }
+        if let unmade {
+            updateWarnings.append(ImportProblem(
+                table: tables[r.mapped].table.name, line: r.line, column: column, value: nil,
+                reason: "the stage history of the project \(name) cannot be made again, so the project goes to the file's stage in one move: \(unmade.reason)",
+                reasonZH: "项目“\(name)”的阶段变更记录无法补记，该项目将直接进入文件中填写的当前阶段。原因：\(unmade.reasonZH)"))
+        }
+        return replayed
     }
 }
