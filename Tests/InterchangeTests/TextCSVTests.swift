@@ -186,6 +186,12 @@ final class TextCSVTests: XCTestCase {
         XCTAssertThrowsError(try ImportSource.read(mixed, fileName: "mj.csv")) { error in
             XCTAssertTrue((error as? InterchangeError)?.reason.contains("Line 2 is UTF-8 text") ?? false, "\(error)")
         }
+        // A UTF-8 line whose Chinese is one short name (华为 is E5 8D 8E E4 B8 BA: bytes no GB2312
+        // character has): refused too (helper-212 5: stored as 鍗庝负).
+        let short = Data("name,grade\n华为,A\n".utf8) + (try Tool.run("iconv", ["-f", "UTF-8", "-t", "GBK"], input: Data("腾讯科技有限公司,B\n".utf8)))
+        XCTAssertThrowsError(try ImportSource.read(short, fileName: "short.csv")) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reason.contains("Line 2 is UTF-8 text") ?? false, "\(error)")
+        }
         // GBK text of every length, in one file: read as it is.
         let chars = Array("客户名称等级统一社会信用代码联系电话行业地区地址备注下次跟进华为技术有限公司深圳南山区科技园中兴通讯股份腾讯计算机系统")
         var text = ""
