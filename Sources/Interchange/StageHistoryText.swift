@@ -107,7 +107,9 @@ public enum StageHistoryText {
     static func line(at: String, from: String, to: String, reason: String?, zh: Bool) -> String {
         var line = "\(at) \(from) → \(to)"
         if let reason = reason?.trimmedWhitespace, !reason.isEmpty {
-            let lines = reason.split(whereSeparator: { $0.isNewline }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
+            // Each further line as it is, a blank or indented one too, and only a line feed breaks
+            // a line (blank lines were dropped, indentation trimmed, U+2028 made a break: helper-211 4).
+            let lines = reason.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
             line += (zh ? "：" : ": ") + lines.joined(separator: "\n" + (zh ? continuedZH : continuedEN))
         }
         return line
@@ -232,13 +234,21 @@ public enum StageHistoryText {
     /// line after （续） (`continuedMarks`) goes on the reason of the move before it.
     static func moves(_ text: String, instant: (String) -> Int64?) -> Result<[StageMove], Unreadable> {
         var out: [StageMove] = []
-        let lines = text.split(whereSeparator: { $0.isNewline }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
-        for line in lines {
+        // (Lines broken by a line feed alone, as `line` writes them; a further line of a reason
+        // read as it is after its mark, blank or indented: `line`.)
+        let raw = text.components(separatedBy: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+        for whole in raw {
+            let line = whole.trimmedWhitespace
             if let mark = continuedMarks.first(where: { line.hasPrefix($0) }), let last = out.popLast() {
-                let more = String(line.dropFirst(mark.count)).trimmedWhitespace
-                out.append(StageMove(at: last.at, from: last.from, to: last.to, reason: more.isEmpty ? last.reason : (last.reason.map { $0 + "\n" } ?? "") + more))
+                var more = String(whole.drop(while: { $0 == " " || $0 == "\t" || $0 == "\u{3000}" }).dropFirst(mark.count))
+                // (The export writes （续） right before the line; a space after another mark, as
+                // (cont.) is written or (续) typed, is the mark's.)
+                if mark != continuedZH, more.hasPrefix(" ") { more.removeFirst() }
+                while let c = more.last, c == " " || c == "\t" || c == "\u{3000}" { more.removeLast() }
+                out.append(StageMove(at: last.at, from: last.from, to: last.to, reason: (last.reason.map { $0 + "\n" } ?? "") + more))
                 continue
             }
+            if line.isEmpty { continue }
             let n = out.count + 1
             func bad(_ en: String, _ zh: String) -> Result<[StageMove], Unreadable> { .failure(Unreadable(move: n, reason: en, reasonZH: zh)) }
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -248,6 +258,11 @@ public enum StageHistoryText {
             if parts.count >= 2, let t = instant("\(parts[0]) \(parts[1])") {
                 at = t
                 rest = line[parts[1].endIndex...]
+            } else if parts.count >= 2, parts[1].first?.isASCII == true, parts[1].first?.isNumber == true,
+                      parts[1].allSatisfy({ $0.isASCII && ($0.isNumber || ":.,".contains($0)) }), parts[1].contains(":") {
+                // (A date and a time that are no moment, 2025-02-02 24:00:00: said as that, not
+                // as the date's move to the stage "24:00:00 2 项目立项": helper-211 2, helper-212.)
+                return bad("move \(n): \(parts[0]) \(parts[1]) is no time", "第 \(n) 条的时间“\(parts[0]) \(parts[1])”无效")
             } else if let first = parts.first, let t = instant(String(first)) {
                 at = t
                 rest = line[first.endIndex...]

@@ -101,10 +101,12 @@ final class ExportTests: XCTestCase {
         try a.addProject(customer: "𠮷野家餐饮有限公司", name: "机房扩容", now: t)
         try a.setStage("机房扩容", to: "2", reason: "OK", now: t + 3_600)
         try a.setStage("机房扩容", to: "3", reason: String(repeating: "a", count: 300), now: t + 7_200)
+        // A reason's blank and indented lines, and a U+2028 inside a line, as they are (helper-211 4).
+        try a.setStage("机房扩容", to: "4", reason: "第一行\n\n  缩进的第二行\u{2028}同一行\n（续）像标记的一行", now: t + 10_800)
         let original = try a.stageMoves()
         let shop = try a.resolve(.project, "门店收银系统").id
         let room = try a.resolve(.project, "机房扩容").id
-        XCTAssertEqual(original[room]?.map(\.reason), ["OK", String(repeating: "a", count: 300)])
+        XCTAssertEqual(original[room]?.map(\.reason), ["OK", String(repeating: "a", count: 300), "第一行\n\n  缩进的第二行\u{2028}同一行\n（续）像标记的一行"])
         XCTAssertEqual(original[shop]?.map(\.to), [.projectInitiation, .businessNegotiation, .bidding])
         XCTAssertEqual(original[shop]?.first?.at, t + 3_600, "the move's own time (--at)")
         for format in [Exporter.Format.xlsx, .csv, .json] {
@@ -258,7 +260,9 @@ final class ExportTests: XCTestCase {
         // A line that is no move and no ↳ reason line is said, not taken into a reason (helper-209 3:
         // a move dated 2025-02-30 was).
         XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 1 → 2\n2026-02-30 10:00 2 → 3", instant: { $0.hasPrefix("2026-11-02") ? 0 : nil }),
-                       .failure(.init(move: 2, reason: "move 2 does not start with a date and time (2026-11-02 10:00:30), or the date is none", reasonZH: "第 2 条开头不是有效的日期和时间（格式如 2026-11-02 10:00:30）")))
+                       .failure(.init(move: 2, reason: "move 2: 2026-02-30 10:00 is no time", reasonZH: "第 2 条的时间“2026-02-30 10:00”无效")))
+        XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00 1 → 2\n2026-11-02 24:00:00 2 → 3", instant: { $0 == "2026-11-02 10:00" || $0 == "2026-11-02" ? 0 : nil }),
+                       .failure(.init(move: 2, reason: "move 2: 2026-11-02 24:00:00 is no time", reasonZH: "第 2 条的时间“2026-11-02 24:00:00”无效")))
         XCTAssertEqual(StageHistoryText.moves("2026-11-02 10:00", instant: { $0.hasPrefix("2026") ? 0 : nil }),
                        .failure(.init(move: 1, reason: "move 1 has no → between two stages (1 information development → 2 project initiation)", reasonZH: "第 1 条缺少用“→”连接的原阶段和新阶段（如“1 信息开发 → 2 项目立项”）")))
         // A cell XLSX can hold: reasons cut when the whole would be longer (helper-209 9).
@@ -277,6 +281,20 @@ final class ExportTests: XCTestCase {
     /// An archive written before a customer's removal took its records along holds them live:
     /// their rows are not exported (they named a customer no import could find: helper-101), in
     /// the tables and in JSON alike; the other customer's rows are.
+    /// An undo's move back (撤销批次 B3) made again in another archive names the batch as the
+    /// original archive's: this archive's B3 is another or none (session 53's note).
+    func testAnUndoneMoveMadeAgainNamesTheBatchAsTheOriginalArchives() throws {
+        let f = try ImportFixture(owner: "李娜")
+        let t0 = DateParser.format(DateParser.localDay(testNow - 3 * 86_400))
+        let csv = "客户名称,项目名称,销售阶段,阶段变更记录\n甲公司,机房,1 信息开发,\"\(t0) 10:00:00 1 信息开发 → 2 项目立项\n\(t0) 11:00:00 2 项目立项 → 1 信息开发：撤销批次 B3\"\n"
+        let p = try f.importing(Data("客户名称\n甲公司\n".utf8), name: "c.csv")
+        XCTAssertTrue(p.canCommit, "\(p.problems)")
+        let q = try f.importing(Data(csv.utf8), name: "p.csv") { $0.kind = .projects }
+        XCTAssertTrue(q.canCommit, "\(q.problems.map(\.reasonZH))")
+        let moves = try f.open().stageMoves()
+        XCTAssertEqual(moves.values.first?.map(\.reason), [nil, "撤销原档案中的批次 B3"])
+    }
+
     func testRecordsOfARemovedCustomerLeftLiveByAnOlderArchiveAreNotExported() throws {
         let f = try populated()
         let a = try f.open()
@@ -607,7 +625,7 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(withdrawn.problems.isEmpty, "\(withdrawn.problems)")
         let lines = withdrawn.updates(in: try f.open().state, zh: true)
         XCTAssertTrue(lines.contains { $0.contains("：状态 ") && $0.hasSuffix(" → 投诉不成立") }, "\(lines)")
-        XCTAssertTrue(lines.contains { $0.contains("：撤诉/不成立时间 （空） → 2026-11-11 10:00") }, "\(lines)")
+        XCTAssertTrue(lines.contains { $0.contains("：撤诉/不成立时间（空） → 2026-11-11 10:00") }, "\(lines)")
         // A withdrawal later today than now: its column named, and said as a time later than now
         // (it was "日期不能晚于今天", without a column).
         let today = DateParser.format(DateParser.localDay(testNow))

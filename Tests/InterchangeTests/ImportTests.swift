@@ -888,6 +888,14 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(table.rows.count, 2, "the header and the one refused row")
         XCTAssertEqual(table.rows[0].cells.last, .text("未导入原因"))
         XCTAssertEqual(table.rows[1].cells.first, .text("客户9999号有限公司"))
+        // A duplicate's reason names the line of the original file, not of the rejects file
+        // (helper-213 7: 本文件第 2 行 there was another row).
+        let twice = try f.importing(utf8("客户名称,客户等级\n新甲公司,A\n新甲公司,B\n"), name: "twice.csv", commit: false) { $0.onlyValid = true }
+        let r2 = try XCTUnwrap(try Rejects.data(twice, zh: true))
+        let (t2, _) = try CSVReader.read(try TextEncoding.decode(r2, as: .detect(r2)), name: "r")
+        guard case .text(let why)? = t2.rows.last?.cells.last else { return XCTFail("\(t2.rows)") }
+        XCTAssertTrue(why.contains("原文件“twice.csv”第 2 行"), why)
+        XCTAssertFalse(why.contains("本文件"), why)
     }
 
     func testAnImportIsOneBatchLabelledWithTheFileAndItsHashAndUndoRemovesIt() throws {
@@ -2471,7 +2479,7 @@ final class ImportTests: XCTestCase {
         // By a name, the one of that name.
         let named = try f.importing(utf8("客户,姓名,手机,职务\n甲公司,孙七,13600000001,总工\n"), name: "d.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertTrue(named.problems.isEmpty, "\(named.problems.map(\.reasonZH))")
-        XCTAssertEqual(named.updates(in: try f.open().state, zh: true), ["\(sun.shortID) 孙七：职务 （空） → 总工"])
+        XCTAssertEqual(named.updates(in: try f.open().state, zh: true), ["\(sun.shortID) 孙七：职务（空） → 总工"])
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: f.path)), before)
     }
 
@@ -2607,7 +2615,7 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(otherMobile.problems.contains { $0.reasonZH == "客户“华东电力”下有 2 位名叫“张三”的联系人（R4、R5），本行的手机号与这两位都不一致，无法确定是哪一位。如是其中一位，请在“记录号”列填写其记录号（例如 R4）；如是一位新的联系人，请用 salesvault contact add 单独添加" }, "\(otherMobile.problems.map(\.reasonZH))")
         let byMobile = try f.importing(utf8("客户,姓名,职务,手机\n华东电力,张三,经理,13800000002\n"), name: "r.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertTrue(byMobile.problems.isEmpty, "\(byMobile.problems.map(\.reasonZH))")
-        XCTAssertEqual(byMobile.updates(in: try f.open().state, zh: true), ["R5 张三：职务 （空） → 经理"])
+        XCTAssertEqual(byMobile.updates(in: try f.open().state, zh: true), ["R5 张三：职务（空） → 经理"])
         try f.open().addProject(customer: "华东电力", name: "配网自动化", now: testNow - 600)  // P8, a namesake (no rule against it)
         let projects = try f.importing(utf8("客户,项目名称,预算\n华东电力,配网自动化,100万\n"), name: "p.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertTrue(projects.problems.contains { $0.reasonZH.hasPrefix("客户“华东电力”有 2 个名为“配网自动化”的项目（P6、P8），无法确定是哪一个") }, "\(projects.problems.map(\.reasonZH))")

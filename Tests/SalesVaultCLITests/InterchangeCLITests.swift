@@ -520,7 +520,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
                 "--set", "nextFollowUp=2026-12-15"])
         let out = dir.path("c.csv")
         let first = try sv(["--lang", "en", "export", "--format", "csv", "--kind", "customers", "--out", out])
-        XCTAssertTrue(first.stdout.contains("Exported 2 records"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("Exported 2 customers to"), first.stdout)
         XCTAssertTrue(first.stderr.contains("plaintext copy"), first.stderr)
         XCTAssertEqual(try mode(out), 0o600)
         let firstBytes = try bytes(out)
@@ -597,7 +597,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let plain = dir.path("plain.xlsx")
         let secret = dir.path("secret.xlsx")
         let r = try sv(["--lang", "zh", "export", "--out", plain])
-        XCTAssertTrue(r.stdout.contains("已导出 3 条记录") && r.stdout.contains("已记入档案历史"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("已导出客户 1 家、联系人 1 位、项目 1 个（共 3 条记录）到 ") && r.stdout.contains("已记入档案历史"), r.stdout)
         XCTAssertTrue(r.stderr.contains("明文副本"), r.stderr)
         try sv(["--lang", "zh", "export", "--out", secret, "--include-secret"])
         XCTAssertEqual(try mode(plain), 0o600)
@@ -814,7 +814,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
             // The count said is the rows written (the removed person's too: helper-188 L3).
             if format == "json", let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any] {
                 let written = ["customers", "contacts", "projects", "log", "complaints"].reduce(0) { $0 + ((file[$1] as? [Any])?.count ?? 0) }
-                XCTAssertTrue(try sv(["export", "--format", "json", "--out", out, "--force"]).stdout.contains("Exported \(written) records"))
+                XCTAssertTrue(try sv(["export", "--format", "json", "--out", out, "--force"]).stdout.contains("(\(written) records) to "))
             }
             XCTAssertTrue(try sv(on: successor, ["--lang", "zh", "project", "show", "项目一"]).stdout.contains("张伟（R"), format)
             XCTAssertTrue(try sv(on: successor, ["--lang", "zh", "project", "show", "项目一"]).stdout.contains("，已移除）"), format)
@@ -1363,7 +1363,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let (owned, manager) = try departmentArchive()
         let handover = dir.path("张伟-交接.xlsx")
         let opened = try tool(["--lang", "zh", "escrow", "open", owned] + manager + ["--", "export", "--out", handover])
-        XCTAssertTrue(opened.stdout.contains("已导出 2 条记录") && opened.stdout.contains("已记为一次托管访问"), opened.stdout)
+        XCTAssertTrue(opened.stdout.contains("已导出客户 1 家、联系人 1 位（共 2 条记录）到 ") && opened.stdout.contains("已记为一次托管访问"), opened.stdout)
         XCTAssertTrue(opened.stderr.contains("李经理"), opened.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: handover))
         XCTAssertEqual(try mode(handover), 0o600)

@@ -65,7 +65,7 @@ final class UndoCLITests: ArchiveCommandTestCase {
         let missing = try sv(["--lang", "zh", "undo"], expect: 64)
         XCTAssertTrue(missing.stderr.contains("提示：<batch>：要撤销的批次号，如 B42；批次号可运行 salesvault history 查看。"), missing.stderr)
         let option = try sv(["--lang", "zh", "import", "a.csv", "--on-duplicate", "foo"], expect: 64)
-        XCTAssertTrue(option.stderr.contains("提示：--on-duplicate：遇到重复行（档案中已有或文件前面已出现）时如何处理：refuse 拒绝（默认）、skip 跳过、update 更新已有记录。"), option.stderr)
+        XCTAssertTrue(option.stderr.contains("提示：--on-duplicate：遇到重复行（档案中已有或文件前面已出现）时如何处理：refuse 报错、不导入（默认），skip 跳过，update 更新已有记录。"), option.stderr)
         XCTAssertFalse(option.stderr.contains("A row already"), option.stderr)
     }
 

@@ -62,6 +62,8 @@ public enum Exporter {
         /// `StageHistoryText.exportNote`), and those of them it leaves out.
         public var shortenedHistories: [String] = []
         public var emptiedHistories: [String] = []
+        /// The rows of each kind written (the removed people the records name among the contacts).
+        public var counts: [ImportKind: Int] = [:]
     }
 
     /// The tables of `kinds` in `archive` (the contact log is loaded when asked for).
@@ -188,14 +190,18 @@ public enum Exporter {
         var rows = 0
         var cells = 0
         var withRows = 0  // kinds that have records (one at a time helps only for several)
+        var counts: [ImportKind: Int] = [:]
         for kind in options.kinds {
             let n = archive.state.count(kind.entity)
+            counts[kind] = n
             rows += n
             cells += (n + 1) * (Schema.fields(kind.entity).count + 1)
             if n > 0 { withRows += 1 }
         }
         // (The removed people the records name, written too: the count said one less: helper-188 L3.)
-        rows += removedNamed(archive.state, kinds: options.kinds).count
+        let removed = removedNamed(archive.state, kinds: options.kinds).count
+        rows += removed
+        if removed > 0 { counts[.contacts, default: 0] += removed }
         try MemoryBudget.check(exportOf: rows, cells: cells, format: options.format, kinds: options.kinds.count, withRecords: withRows,
                                encrypted: options.workbookPassword != nil)
         let data: Data
@@ -225,7 +231,9 @@ public enum Exporter {
             data = try JSONExport.data(archive, options: options)
         }
         let digest = try SHA256.hash(Array(data)).hexString
-        return Output(data: data, rows: rows, sha256: digest, shortenedHistories: shortened, emptiedHistories: emptied)
+        var output = Output(data: data, rows: rows, sha256: digest, shortenedHistories: shortened, emptiedHistories: emptied)
+        output.counts = counts
+        return output
     }
 
     /// A value as CSV text: dates `2026-03-05`, instants `2026-03-05 14:30:05` (local time),

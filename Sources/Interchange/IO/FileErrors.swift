@@ -55,7 +55,7 @@ extension AtomicFile {
         InterchangeError(
             .exists,
             "\(shown(path)) already exists; add --force to replace it.",
-            zh: "文件“\(shown(path))”已存在；如要覆盖，请加上 --force。",
+            zh: "文件“\(shown(path))”已存在。",  // (What to do is the hint's: it was said twice: helper-213 20.)
             // (Not "with --out": the file may be a --rejects file, helper-109.)
             hint: "Choose another file name, or add --force to replace it.",
             hintZH: "请换一个文件名，或加上 --force 覆盖。")

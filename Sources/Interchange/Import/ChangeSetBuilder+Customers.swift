@@ -834,6 +834,11 @@ extension Importer.ChangeSetBuilder {
                     // needs one and has none that says anything gets the import's, the
                     // file's beside it; OK was dropped everywhere: helper-212 1.)
                     var reason = m.reason
+                    // (An undo's 撤销批次 B3 names a batch of the archive the file comes from: said
+                    // so, as this archive's B3 is another or none: session 53's note.)
+                    if importer.recordIDs != .thisArchive, let given = reason, given.range(of: #"^撤销批次 B[0-9]+$"#, options: .regularExpression) != nil {
+                        reason = "撤销原档案中的批次 " + given.dropFirst(5)
+                    }
                     if m.from.moveNeedsReason(to: m.to), (reason ?? "").isPlaceholderReason {
                         reason = madeByImport + (reason.map { $0.trimmedWhitespace.isEmpty ? "" : "；文件中的原因为“\($0.trimmedWhitespace)”" } ?? "")
                     }

@@ -308,7 +308,8 @@ extension ImportPreview {
                         : Self.short(FieldFormat.text(spec, v, zh: zh, state: state, instant: { DateParser.localMinute($0) }), 40)
                 }
                 let name = event.kind == .activity ? "" : " " + Self.short(e.displayName, 30)
-                out.append(zh ? "\(e.shortID)\(name)：\(spec.zh) \(show(c.old)) → \(show(c.new))"
+                // (No space before a bracket: 行业 （空） → 硬件: helper-213 20.)
+                out.append(zh ? "\(e.shortID)\(name)：\(spec.zh)\(c.old == nil ? "" : " ")\(show(c.old)) → \(show(c.new))"
                               : "\(e.shortID)\(name): \(spec.en) \(show(c.old)) → \(show(c.new))")
             }
         }

@@ -13,14 +13,26 @@ public enum Rejects {
         // The reason is a message to read: a refused value's invisible or control characters (a
         // zero-width space, a right-to-left override) are shown escaped, as on the terminal; the
         // row's own cells stay exactly as they were.
+        // A line named as the imported file's (本文件第 2 行) is the original's: read in the rejects
+        // file, 本文件 was that one, where line 2 is another row (helper-213 7).
+        let name = preview.source.fileName
+        func original(_ text: String) -> String {
+            guard text.contains("本文件") || text.contains("本工作表") || text.contains(" of this file") || text.contains(" of this sheet") else { return text }
+            return text.replacingOccurrences(of: "本文件", with: "原文件“\(name)”")
+                .replacingOccurrences(of: "本工作表", with: "原文件“\(name)”中同名工作表的")
+                .replacingOccurrences(of: " of this file", with: " of the original file \(name)")
+                .replacingOccurrences(of: " of this sheet", with: " of this sheet in the original file \(name)")
+        }
         func reasons(_ r: ImportPreview.Refused) -> String {
             FieldFormat.terminalSafe(r.reasons.map { p in
                 let text = zh ? p.reasonZH : p.reason
                 // (A reason that names its field already, `grade: Z is not …`, is not named
                 // again: it read grade: grade: Z …: helper-207.)
-                let named = !zh && text.prefix(while: { $0 != ":" }).allSatisfy { $0.isASCII && $0.isLetter } && text.contains(": ")
+                // (Nor a Chinese reason that names its column: “客户等级”：无法识别客户等级“E”: helper-213 20.)
+                let named = zh ? p.column.map { !$0.isEmpty && text.contains($0) } ?? false
+                    : text.prefix(while: { $0 != ":" }).allSatisfy { $0.isASCII && $0.isLetter } && text.contains(": ")
                 let column = named ? "" : p.column.map { zh ? "“\($0)”：" : "\($0): " } ?? ""
-                return column + text
+                return column + original(text)
             }.joined(separator: zh ? "；" : "; "))
         }
         func headerRow(_ t: Int) -> TableRow? {

@@ -118,16 +118,25 @@ public enum DateParser {
             }
             return t
         }
-        if whole.utf8.count >= 19, let separator = whole.dropFirst(10).first, separator == "T" || separator == "t",
-           (try? parse(String(whole.prefix(10)), now: now, yearless: yearless)) != nil {
+        // (A local time with a fraction of a second, 2025-02-02 11:00:00.5: its whole second.)
+        if whole.utf8.count > 20, let separator = whole.dropFirst(10).first, separator == " " || separator == "T",
+           let mark = whole.dropFirst(19).first, mark == "." || mark == ",", whole.dropFirst(20).allSatisfy({ ("0"..."9").contains($0) }) {
+            return try parseInstant(String(whole.prefix(19)), now: now, yearless: yearless)
+        }
+        do {
+            return try parseLocalInstant(input, now: now, yearless: yearless)
+        } catch {
+            // A date, T and what is no time read as ISO: said whole, with how to write it.
+            guard whole.utf8.count >= 19, let separator = whole.dropFirst(10).first, separator == "T" || separator == "t",
+                  (try? parse(String(whole.prefix(10)), now: now, yearless: yearless)) != nil else { throw error }
+            if let e = error as? ArchiveError, e.code == .invalidValue { throw error }  // (in the future: said so)
             throw ArchiveError(.invalidDate, "\(input) is no time: write it as 2026-03-05T14:30:00+08:00 (an ISO time with its offset from UTC, or Z for UTC), or as 2026-03-05 14:30",
                                zh: "“\(input)”不是有效的时间：请写成 2026-03-05T14:30:00+08:00（ISO 格式，带时区；Z 表示 UTC），或 2026-03-05 14:30")
         }
-        // (A local time with a fraction of a second, 2025-02-02 11:00:00.5: its whole second.)
-        if whole.utf8.count > 20, whole.dropFirst(10).first == " ", let mark = whole.dropFirst(19).first, mark == "." || mark == ",",
-           whole.dropFirst(20).allSatisfy({ ("0"..."9").contains($0) }) {
-            return try parseInstant(String(whole.prefix(19)), now: now, yearless: yearless)
-        }
+    }
+
+    /// `parseInstant` of what is no ISO instant: a day, and a time of day if one is given.
+    private static func parseLocalInstant(_ input: String, now: Int64, yearless: YearlessDate) throws -> Int64 {
         // A time of day after the date, or alone for today (2026-12-03 15:00, 昨天 15:00,
         // 昨天下午3点, 下午3点半, 15:00): the moment itself (helper-110: only a date was taken).
         let (datePart, second) = try splitTime(input)

@@ -302,7 +302,7 @@ struct Import: ArchiveCommand {
             // (The rows --only-valid leaves out said in the question too: helper-163.)
             let left = t.refused > 0 ? L(" (\(t.refused) \(rowsEN(t.refused)) with problems left out)", "（另有 \(t.refused) \(row)有问题，不会导入）") : L("", "")
             let question = L("Import \(t.new) new and \(t.recordsUpdated) updated \(t.new + t.recordsUpdated == 1 ? "record" : "records") into \(context.archive.vault.path)\(left.en)? [y/N] ",
-                             "即将导入档案 \(context.archive.vault.path)：新增 \(t.new) 条，更新 \(t.recordsUpdated) 条\(left.zh)。确认导入吗？输入 y 确认，直接按回车取消 [y/N] ")
+                             "即将导入到档案 \(context.archive.vault.path)：新增 \(t.new) 条，更新 \(t.recordsUpdated) 条\(left.zh)。确认导入吗？输入 y 确认，直接按回车取消 [y/N] ")
             guard Terminal.confirm(question) else {
                 Terminal.print(L("Cancelled: nothing was imported.", "已取消，未导入任何数据。"))
                 return
@@ -416,8 +416,13 @@ enum ImportReport {
             return (k, n)
         }
         guard parts.count > 1 else { return "" }
-        if Render.zh {
-            return "（" + parts.map { k, n in
+        return Render.zh ? "（" + counted(parts, zh: true) + "）" : " (" + counted(parts, zh: false) + ")"
+    }
+
+    /// Records by kind, each with its measure word: "客户 2 家、联系人 2 位", "2 customers, 2 contacts".
+    static func counted(_ parts: [(ImportKind, Int)], zh: Bool) -> String {
+        if zh {
+            return parts.map { k, n in
                 switch k {
                 case .customers: return "客户 \(n) 家"
                 case .contacts: return "联系人 \(n) 位"
@@ -425,9 +430,9 @@ enum ImportReport {
                 case .log: return "跟进记录 \(n) 条"
                 case .complaints: return "投诉 \(n) 条"
                 }
-            }.joined(separator: "、") + "）"
+            }.joined(separator: "、")
         }
-        return " (" + parts.map { k, n in
+        return parts.map { k, n in
             let one: String, many: String
             switch k {
             case .customers: (one, many) = ("customer", "customers")
@@ -437,7 +442,7 @@ enum ImportReport {
             case .complaints: (one, many) = ("complaint", "complaints")
             }
             return "\(n) \(n == 1 ? one : many)"
-        }.joined(separator: ", ") + ")"
+        }.joined(separator: ", ")
     }
 
     /// `owner`: the archive's; an export of the owner's own archive is no handover.
@@ -522,26 +527,30 @@ enum ImportReport {
             Terminal.print(z ? "下列\(json ? "字段" : "各列")由系统自动生成，导入时将忽略：" + computed.map { "“\($0.header)”" }.joined(separator: "、")
                              : "Computed by SalesVault, ignored: " + computed.map { json ? Self.jsonName($0.header, table: $0.table) : $0.header }.joined(separator: ", "))
         }
+        // (Said of tables with rows alone: a JSON file's empty list of complaints got both of
+        // the complaints' notes: helper-213 11.)
+        let filled = Set(p.tables.filter { $0.rows > 0 }.map(\.name))
         // (A complaint's status was listed as ignored, though a withdrawal is read from it.)
-        for c in p.unused where c.statusOnly && seen.insert(c.header).inserted {
+        for c in p.unused where c.statusOnly && filled.contains(c.table) && seen.insert(c.header).inserted {
             Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")只识别“已撤诉”和“投诉不成立”两种；其他状态由系统根据受理、通报、处理、回访时间自动判定。"
                              : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)) is read only for 已撤诉 (withdrawn) and 投诉不成立 (unfounded); the other statuses follow from the times of the steps (受理, 通报, 处理, 回访).")
         }
         // (A complaint's 编号 was listed as ignored, and every complaint numbered again: helper-201 4.)
-        for c in p.unused where c.numberOnly && seen.insert(c.header).inserted {
+        for c in p.unused where c.numberOnly && filled.contains(c.table) && seen.insert(c.header).inserted {
             Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")：文件中新增的投诉，编号格式如 TS-2025-0001 的，导入后沿用原编号（本档案中已有该编号的，另编新号）；其他格式的编号不导入，由系统重新编号。"
                              : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)): the complaints the file adds keep numbers written as TS-2025-0001 (a number another complaint already has gets the next one instead); numbers written otherwise are not imported, and SalesVault numbers those complaints.")
         }
         // (A project's 进入阶段 was listed as ignored: it dates a new project's stage: helper-201 2.)
-        for c in p.unused where c.stageSinceOnly && seen.insert(c.header).inserted {
+        for c in p.unused where c.stageSinceOnly && filled.contains(c.table) && seen.insert(c.header).inserted {
             Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")（即进入当前阶段的时间）仅用于文件中新增的项目；档案中已有项目的阶段时间不会被修改。"
                              : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)) is read only for the projects the file adds, as when they entered their stage; an existing project's stage dates are not changed.")
         }
-        for c in p.unused where c.stageHistoryOnly && seen.insert(c.header).inserted {
+        for c in p.unused where c.stageHistoryOnly && filled.contains(c.table) && seen.insert(c.header).inserted {
             Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")只对档案中尚未有的新项目生效：按其中记录的时间和原因补记该项目的各次阶段变更；档案中已有项目的阶段变更记录保持不变。"
                              : "\(json ? "Field" : "Column") \(Terminal.cell(json ? Self.jsonName(c.header, table: c.table) : c.header)) is read only for the projects the file adds, whose moves between stages are made again at their times with their reasons; an existing project's history is not changed.")
         }
-        for d in p.dateSamples {
+        // (Only a date written otherwise than it reads: 2025-03-15 → 2025-03-15 showed nothing: helper-213 20.)
+        for d in p.dateSamples where Terminal.cell(d.input).trimmingCharacters(in: .whitespaces) != d.read {
             // (A line break in the cell broke the line: helper-123.)
             Terminal.print(z ? "日期读取示例：“\(Terminal.cell(d.table))”的“\(Terminal.cell(d.column))”\(json ? "字段" : "列")，\(Terminal.cell(d.input)) → \(d.read)"
                              : "Dates as read: \(Terminal.cell(json ? Self.jsonName(d.table) : d.table)), \(json ? "field" : "column") \(Terminal.cell(json ? Self.jsonName(d.column, table: d.table) : d.column)): \(Terminal.cell(d.input)) → \(d.read)")
@@ -827,7 +836,13 @@ struct Export: ArchiveCommand {
             Terminal.stderr(L(note.en, note.zh).text + "\n")
         }
         // (The name as the note above shows it: a newline in it was printed raw, helper-109.)
-        Terminal.print(L("Exported \(Format.counted(output.rows, "record")) to \(shown) (SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "; recorded as an escrow use, which the owner will see" : "; recorded in the archive's history").",
-                         "已导出 \(output.rows) 条记录到 \(shown)（SHA-256 \(output.sha256.prefix(16))…）\(context.throughEscrow ? "，本次导出已记为一次托管访问，档案所有人会看到" : "，本次导出已记入档案历史")。"))
+        // Each kind with its measure word (已导出 13 条记录 counted one customer and 12 projects
+        // alike: helper-213 18).
+        let kinds = ImportKind.order.compactMap { k in output.counts[k].flatMap { $0 > 0 ? (k, $0) : nil } }
+        let what = kinds.isEmpty ? (en: Format.counted(output.rows, "record"), zh: " \(output.rows) 条记录")
+            : kinds.count == 1 ? (en: ImportReport.counted(kinds, zh: false), zh: ImportReport.counted(kinds, zh: true))
+            : (en: ImportReport.counted(kinds, zh: false) + " (\(Format.counted(output.rows, "record")))", zh: ImportReport.counted(kinds, zh: true) + "（共 \(output.rows) 条记录）")
+        Terminal.print(L("Exported \(what.en) to \(shown) (SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "; recorded as an escrow use, which the owner will see" : "; recorded in the archive's history").",
+                         "已导出\(what.zh)到 \(shown)（SHA-256 \(output.sha256.prefix(16))…）\(context.throughEscrow ? "，本次导出已记为一次托管访问，档案所有人会看到" : "，本次导出已记入档案历史")。"))
     }
 }
