@@ -46,10 +46,10 @@ public enum StageHistoryText {
 
         func text(zh: Bool) -> String {
             switch self {
-            case .cut: return zh ? "（以上各条原因超出 Excel 单元格上限，均只保留前 300 字；完整记录请用 --format json 导出）"
-                                 : "(the reasons above were longer than an Excel cell holds and are cut to 300 characters; export with --format json for all of it)"
-            case .leftOut: return zh ? "（阶段变更记录超出 Excel 单元格上限，未写入工作簿；完整记录请用 --format json 导出）"
-                                     : "(the stage history is longer than an Excel cell holds and is not in this workbook; export with --format json for all of it)"
+            case .cut: return zh ? "（全部记录合计超出 Excel 单元格上限，超过 300 字的原因已截断，以“…”结尾；完整记录请用 salesvault export --format json 导出）"
+                                 : "(the whole history is longer than an Excel cell holds: reasons longer than 300 characters are cut, ending in …; salesvault export --format json writes all of it)"
+            case .leftOut: return zh ? "（阶段变更记录超出 Excel 单元格上限，即使截断原因也放不下，因此未写入工作簿；完整记录请用 salesvault export --format json 导出）"
+                                     : "(the stage history is longer than an Excel cell holds even with its reasons cut, so it is not in this workbook; salesvault export --format json writes all of it)"
             }
         }
     }
@@ -86,10 +86,10 @@ public enum StageHistoryText {
         }
         if !emptied.isEmpty {
             en.append("the stage history of \(named(emptied, zh: false)) does not fit even so: its stage history cell only says it is not there")
-            zh.append("\(named(emptied, zh: true))的阶段变更记录即使缩短后仍超出上限，工作簿中\(emptied.count == 1 ? "该项目" : "这些项目")的“阶段变更记录”一栏只注明未写入")
+            zh.append("\(named(emptied, zh: true))的阶段变更记录即使每条原因缩短到 300 字仍超出该上限，工作簿中\(emptied.count == 1 ? "该项目" : "这些项目")的“阶段变更记录”一栏没有写入记录，只有一句说明")
         }
-        return ("Note: " + en.joined(separator: "; ") + ". For all of it, export once more with --format json.",
-                "注意：" + zh.joined(separator: "；") + "。如需完整记录，请另用 --format json 导出一份。")
+        return ("Note: " + en.joined(separator: "; ") + ". For all of it, export once more with salesvault export --format json.",
+                "注意：" + zh.joined(separator: "；") + "。如需完整记录，请另用 salesvault export --format json 导出一份。")
     }
 
     /// The cell for `moves` as a workbook holds it (`cell(fitted: true)`).
@@ -156,7 +156,9 @@ public enum StageHistoryText {
                     zh: "阶段变更记录（stageHistory）应是若干条变更，每条须有 \"at\"（变更时间，如 \"2026-03-05T14:30:00+08:00\"）、\"from\" 和 \"to\"（变更前后的阶段，如 \"bidding\"）；填了原因的，\"reason\" 须为文字")
         guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else { return what }
         guard let list = value as? [Any] else {
-            return ("\(what.en); the file has one value, not a list in [ ]", "\(what.zh)。文件中此处不是用 [ ] 括起的多条变更")
+            // (What it is first: helper-215 3.)
+            return ("the stage history (stageHistory) is \(shown(value)), not a list in [ ] of moves such as {\"at\": \"2026-03-05T14:30:00+08:00\", \"from\": \"bidding\", \"to\": \"businessNegotiation\"}, each with a text \"reason\" if it has one",
+                    "阶段变更记录（stageHistory）填的是\(shownZH(value))，应为用 [ ] 括起的若干条变更，每条形如 {\"at\": \"2026-03-05T14:30:00+08:00\", \"from\": \"bidding\", \"to\": \"businessNegotiation\"}，填了原因的可加 \"reason\"（文字）")
         }
         for (i, item) in list.enumerated() {
             let n = i + 1
@@ -176,6 +178,12 @@ public enum StageHistoryText {
             }
             if let at = move["at"] as? String, FieldFormat.instant(iso: at.trimmedWhitespace) == nil {
                 let shown = String(at.prefix(40))
+                // (What is wrong in it when that can be told: a day February lacks is no matter of
+                // format: helper-215 2.)
+                if let why = DateParser.isoProblem(at.trimmedWhitespace) {
+                    return ("move \(n) of the stage history (stageHistory) has \"at\" \"\(shown)\": \(why.en)",
+                            "阶段变更记录（stageHistory）第 \(n) 条的 \"at\"（变更时间）“\(shown)”有误：\(why.zh)")
+                }
                 return ("move \(n) of the stage history (stageHistory) has \"at\" \"\(shown)\", which is no time as JSON writes one, with its offset: e.g. \"2026-03-05T14:30:00+08:00\" or \"2026-03-05T06:30:00Z\"",
                         "阶段变更记录（stageHistory）第 \(n) 条的 \"at\"（变更时间）“\(shown)”不是有效的时间，应写成带时区的格式，如 \"2026-03-05T14:30:00+08:00\" 或 \"2026-03-05T06:30:00Z\"")
             }
@@ -306,7 +314,7 @@ public enum StageHistoryText {
             let before = moves[i - 1]
             if m.from != before.to {
                 return Unreadable(move: n, reason: "move \(i) goes to \(before.to.en), but move \(n) starts from \(m.from.en)",
-                                  reasonZH: "第 \(i) 条变更为“\(before.to.zh)”，而第 \(n) 条却从“\(m.from.zh)”开始，前后接不上")
+                                  reasonZH: "第 \(i) 条变更后为“\(before.to.zh)”，第 \(n) 条却从“\(m.from.zh)”开始，前后接不上")
             }
             if m.at < before.at {
                 return Unreadable(move: n, reason: "move \(n) is dated before move \(i): put them in time order", reasonZH: "第 \(n) 条的时间早于第 \(i) 条，请按时间先后排列")

@@ -164,7 +164,7 @@ final class ExportTests: XCTestCase {
         let h = try populated()
         let q = try h.importing(swapped, name: "projects.csv") { $0.onDuplicate = .skip }
         XCTAssertTrue(q.canCommit, "\(q.problems)")
-        XCTAssertTrue(q.warnings.contains { $0.reasonZH == "项目“门店收银系统”的阶段变更记录无法补记，该项目将直接进入文件中填写的当前阶段。原因：第 1 条变更为“2 项目立项”，而第 2 条却从“4 商务谈判”开始，前后接不上" }, "\(q.warnings.map(\.reasonZH))")
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH == "项目“门店收银系统”的阶段变更记录无法补记，该项目将直接进入文件中填写的当前阶段。原因：第 1 条变更后为“2 项目立项”，第 2 条却从“4 商务谈判”开始，前后接不上" }, "\(q.warnings.map(\.reasonZH))")
         let one = try h.open()
         XCTAssertEqual(try one.stageMoves()[try one.resolve(.project, "门店收银系统").id]?.map(\.to), [.bidding])
         // JSON: a list of moves, times as instants (helper-209 2: local times moved by the zone).
@@ -191,18 +191,19 @@ final class ExportTests: XCTestCase {
         projects[shopIndex]["stageHistory"] = moves
         edited["projects"] = projects
         let bad = try populated().importing(try JSONSerialization.data(withJSONObject: edited), name: "e.json", commit: false) { $0.onDuplicate = .skip }
-        XCTAssertTrue(bad.problems.contains { $0.reasonZH.hasPrefix("阶段变更记录（stageHistory）第 2 条的 \"reason\"（原因）填的是数字 42，应为用英文双引号括起的文字") }, "\(bad.problems.map(\.reasonZH))")
+        XCTAssertTrue(bad.problems.contains { $0.reasonZH.hasPrefix("项目“门店收银系统”的阶段变更记录（stageHistory）第 2 条的 \"reason\"（原因）填的是数字 42，应为用英文双引号括起的文字") && $0.value == nil }, "\(bad.problems.map(\.reasonZH))")
         // Each way of being no move is said with the move and what is wrong (helper-213 1: one
         // text for all, naming neither).
         let said: [(String, String)] = [
             (#"[{"from":"clue","to":"initiation"}]"#, "阶段变更记录（stageHistory）第 1 条缺少 \"at\"（变更时间），请补上"),
             (#"[{"at":"2026-11-02T10:00:00Z","from":2,"to":"initiation"}]"#, "阶段变更记录（stageHistory）第 1 条的 \"from\"（变更前的阶段）填的是数字 2"),
             (#"[{"at":"2026-11-02T10:00:00Z","from":"infoDevelopment","to":"projectInitiation"},"x"]"#, "阶段变更记录（stageHistory）第 2 条不是一条变更"),
-            (#"[{"at":"2025-02-30T03:00:00Z","from":"infoDevelopment","to":"projectInitiation"}]"#, "第 1 条的 \"at\"（变更时间）“2025-02-30T03:00:00Z”不是有效的时间"),
+            (#"[{"at":"2025-02-30T03:00:00Z","from":"infoDevelopment","to":"projectInitiation"}]"#, "第 1 条的 \"at\"（变更时间）“2025-02-30T03:00:00Z”有误：2025 年 2 月只有 28 天"),
+            (#"[{"at":"2025-02-02T03:00:00+99:00","from":"infoDevelopment","to":"projectInitiation"}]"#, "“2025-02-02T03:00:00+99:00”有误：时区“+99:00”不存在"),
             (#"[{"at":"2026-11-02T10:00:00Z","from":"infoDevelopment","to":"待定"}]"#, "第 1 条的 \"to\"（变更后的阶段）“待定”不是有效的项目阶段"),
             (#"[{"at":"2026-11-02T10:00:00Z","from":"infoDevelopment","to":"projectInitiation","Reason":"x"}]"#, "第 1 条中的 \"Reason\" 无法识别"),
-            ("5", "文件中此处不是用 [ ] 括起的多条变更"),
-            (#"{"at":"2026-11-02T10:00:00Z"}"#, "阶段变更记录（stageHistory）应是若干条变更"),
+            ("5", "阶段变更记录（stageHistory）填的是数字 5，应为用 [ ] 括起的若干条变更"),
+            (#"{"at":"2026-11-02T10:00:00Z"}"#, "阶段变更记录（stageHistory）填的是一个对象，应为用 [ ] 括起的若干条变更"),
             (#"[{"at":"2026-11-02T10:00:00Z","from":"infoDevelopment","to":"projectInitiation","reason":null}, {"at":"2026-11-03T10:00:00Z","from":"projectInitiation","to":"bidding","reason":true}]"#, "第 2 条的 \"reason\"（原因）填的是 true"),
         ]
         for (text, start) in said {
@@ -215,7 +216,7 @@ final class ExportTests: XCTestCase {
         projects[shopIndex]["stageHistory"] = 5
         edited["projects"] = projects
         let five = try populated().importing(try JSONSerialization.data(withJSONObject: edited), name: "e.json", commit: false) { $0.onDuplicate = .skip }
-        XCTAssertTrue(five.problems.contains { $0.reasonZH.contains("文件中此处不是用 [ ] 括起的多条变更") }, "\(five.problems.map(\.reasonZH))")
+        XCTAssertTrue(five.problems.contains { $0.reasonZH.hasPrefix("项目“门店收银系统”的阶段变更记录（stageHistory）填的是数字 5") }, "\(five.problems.map(\.reasonZH))")
         // A workbook's cell holds 32,767 characters: a longer history is cut there and said;
         // CSV holds all of it (helper-211 2).
         try a.setStage("门店收银系统", to: "4", reason: String(repeating: "很长的原因", count: 4_000), now: testNow)
@@ -226,9 +227,12 @@ final class ExportTests: XCTestCase {
         // The cell says it was cut, and an import of the workbook says so of the project (helper-212
         // 3: the successor got the cut reasons as whole ones, without a word).
         let all = try Exporter.write(a, options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow))
+        // The 说明 sheet says it too (helper-215 4).
+        let about = try XCTUnwrap(try ImportSource.read(all.data, fileName: "交接.xlsx").tables.first { $0.name == "说明" })
+        XCTAssertTrue(about.rows.contains { $0.cells.first == .text("阶段变更记录") && $0.cells.contains { if case .text(let t) = $0 { t.contains("门店收银系统 的阶段变更记录超出单元格上限") } else { false } } }, "\(about.rows)")
         let successor = try ImportFixture(owner: "李娜")
         let handed = try successor.importing(all.data, name: "交接.xlsx")
-        XCTAssertTrue(handed.warnings.contains { $0.reasonZH.hasPrefix("项目“门店收银系统”的阶段变更记录在来源工作簿中已截断（每条原因只保留前 300 字），导入后的原因不完整") }, "\(handed.warnings.map(\.reasonZH))")
+        XCTAssertTrue(handed.warnings.contains { $0.reasonZH.hasPrefix("项目“门店收银系统”的阶段变更记录在来源工作簿中已截断（超过 300 字的原因只保留前 300 字），导入后的原因不完整。如需完整记录，请向导出人索取") }, "\(handed.warnings.map(\.reasonZH))")
         let cutMoves = try successor.open().stageMoves()
         XCTAssertEqual(cutMoves.values.first { $0.count == 5 }?.last?.reason, String(repeating: "又改回来了", count: 60) + "…", "the moves made again, the mark no reason's line")
         // A history too long even cut: the cell says it is left out, and an import moves the
@@ -247,7 +251,7 @@ final class ExportTests: XCTestCase {
         XCTAssertNil(StageHistoryText.mark(of: "2026-11-02 10:00 1 → 2：（以上）").mark)
         // The note tells a cut history from one left out, and counts more than three (helper-213 3, 4).
         XCTAssertEqual(StageHistoryText.exportNote(shortened: ["甲", "乙"], emptied: ["乙"])?.zh,
-                       "注意：项目“甲”的阶段变更记录超出了 Excel 单元格的上限（32767 个字符），工作簿中每条变更原因只保留前 300 个字（以“…”结尾）；项目“乙”的阶段变更记录即使缩短后仍超出上限，工作簿中该项目的“阶段变更记录”一栏只注明未写入。如需完整记录，请另用 --format json 导出一份。")
+                       "注意：项目“甲”的阶段变更记录超出了 Excel 单元格的上限（32767 个字符），工作簿中每条变更原因只保留前 300 个字（以“…”结尾）；项目“乙”的阶段变更记录即使每条原因缩短到 300 字仍超出该上限，工作簿中该项目的“阶段变更记录”一栏没有写入记录，只有一句说明。如需完整记录，请另用 salesvault export --format json 导出一份。")
         XCTAssertTrue(StageHistoryText.exportNote(shortened: ["1", "2", "3", "4", "5"], emptied: [])?.zh.hasPrefix("注意：有 5 个项目（“1”“2”“3”等）的阶段变更记录超出了") == true)
         XCTAssertNil(StageHistoryText.exportNote(shortened: [], emptied: []))
         let whole = try Exporter.write(a, options: Exporter.Options(kinds: [.projects], format: .csv, now: testNow))

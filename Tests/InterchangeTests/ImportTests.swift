@@ -258,12 +258,15 @@ final class ImportTests: XCTestCase {
         // (Per character and per UTF-16 unit, as Excel has been seen to write them.)
         let file = try gbk("客户名称,客户等级\r\nBj?rn AB,A\r\n上海??科技有限公司,C\r\n甲?公司,B\r\n华?技术有限公司,A\r\n")
         let refused = try f.importing(file, name: "c2.csv", commit: false)
-        let said = refused.problems.filter { $0.reasonZH.contains("名称相同（文件按 GBK 编码保存，名称中 GBK 无法表示的字符已变成“?”）") }
-        XCTAssertEqual(said.map(\.line), [2, 3], "\(refused.problems.map(\.reasonZH))")
-        XCTAssertTrue(said[0].reasonZH.contains("C1 Björn AB"), said[0].reasonZH)
+        let said = refused.problems.filter { $0.reasonZH.contains("名称相同，文件按 GBK 编码保存，名称中 GBK 无法表示的字符已变成“?”") }
+        XCTAssertEqual(said.map(\.line), [2], "\(refused.problems.map(\.reasonZH))")
+        XCTAssertEqual(refused.counts[.customers]?.unchanged, 1, "上海??科技有限公司, C as in the archive: unchanged, not refused")
+        XCTAssertTrue(said[0].reasonZH.contains("C1 Björn AB") && said[0].reasonZH.contains("但客户等级与档案记录不一致"), said[0].reasonZH)
+        XCTAssertFalse(said[0].reasonZH.contains("））"), "no brackets in brackets (helper-215 1)")
         XCTAssertEqual(refused.counts[.customers]?.new, 2, "甲?公司 could be 甲😀 or 甲😁; 华?技术 has a ? where GBK holds 为: both new")
         let skipped = try f.importing(file, name: "c2.csv", commit: false) { $0.onDuplicate = .skip }
         XCTAssertEqual(skipped.counts[.customers]?.duplicate, 2, "\(skipped.problems.map(\.reasonZH))")
+        XCTAssertTrue(skipped.warnings.contains { $0.line == 2 && $0.reasonZH.hasPrefix("“Bj?rn AB”即档案中的 C1 Björn AB：文件按 GBK 编码保存") }, "\(skipped.warnings.map(\.reasonZH))")
         XCTAssertEqual(before, try f.bytes(), "previews write nothing")
         let updated = try f.importing(file, name: "c2.csv") { $0.onDuplicate = .update; $0.onlyValid = true }
         XCTAssertEqual(updated.counts[.customers]?.updated, 1, "Björn AB: grade B → A \(updated.problems.map(\.reasonZH))")

@@ -245,7 +245,13 @@ final class CorrectionTests: XCTestCase {
         XCTAssertEqual(try DateParser.parseInstant(FieldFormat.isoInstant(day(1, hour: 9)).replacingOccurrences(of: "Z", with: ".000Z"), now: now), day(1, hour: 9))
         XCTAssertThrowsError(try DateParser.parseInstant(FieldFormat.isoInstant(now + 3_600), now: now), "in the future")
         XCTAssertThrowsError(try DateParser.parseInstant("2026-11-24T03:00:00+99:00", now: now)) {
-            XCTAssertTrue(($0 as? ArchiveError)?.reasonZH?.hasPrefix("“2026-11-24T03:00:00+99:00”不是有效的时间：请写成 2026-03-05T14:30:00+08:00") == true, "\($0)")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "“2026-11-24T03:00:00+99:00”有误：时区“+99:00”不存在（应在 -12:00 到 +14:00 之间，北京时间为 +08:00）。也可不写时区，如 2026-03-05 14:30，按本机时区计")
+        }
+        XCTAssertThrowsError(try DateParser.parseInstant("2025-02-30T03:00:00Z", now: now)) {
+            XCTAssertTrue(($0 as? ArchiveError)?.reasonZH?.contains("2025 年 2 月只有 28 天") == true, "\($0)")
+        }
+        XCTAssertThrowsError(try DateParser.parseInstant("2026-11-24T25:00:00Z", now: now)) {
+            XCTAssertTrue(($0 as? ArchiveError)?.reasonZH?.contains("小时“25”不存在，应为 00–23") == true, "\($0)")
         }
         XCTAssertEqual(try DateParser.parseInstant(DateParser.format(DateParser.localDay(day(1, hour: 9))) + " 09:00:00.5", now: now), day(1, hour: 9))
         XCTAssertEqual(try DateParser.parseInstant("2026-11-25", now: day(2, hour: 8)), day(2, hour: 8), "today before 09:00: now")

@@ -432,6 +432,10 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(bareHere.stderr.contains("未指定档案文件：请在命令后加上 -a 和档案文件名，例如 -a 张伟.svault。"), bareHere.stderr)
         FileManager.default.createFile(atPath: empty.appendingPathComponent("李娜.svault").path, contents: Data())
         let one = try runTool(["undo", "B1", "--password-file", dir.path("pw"), "--lang", "zh"], environment: bare, cwd: empty)
-        XCTAssertTrue(one.stderr.contains("当前文件夹中的档案是 李娜.svault，即加上 -a 李娜.svault"), one.stderr)
+        XCTAssertEqual(one.status, 64, one.stderr)
+        XCTAssertTrue(one.stderr.contains("当前文件夹中有档案 李娜.svault。请在命令后加上 -a 李娜.svault，例如：salesvault undo B1 --password-file "), one.stderr)
+        FileManager.default.createFile(atPath: empty.appendingPathComponent("王芳.svault").path, contents: Data())
+        let twoHere = try runTool(["undo", "B1", "--lang", "zh"], environment: bare, cwd: empty)
+        XCTAssertTrue(twoHere.stderr.contains("当前文件夹中有 2 份档案：李娜.svault、王芳.svault，请在命令后用 -a 指定其中一份"), twoHere.stderr)
     }
 }

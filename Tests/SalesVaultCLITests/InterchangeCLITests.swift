@@ -239,6 +239,8 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try tool(["init", dir.path("b.svault"), "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
         let fresh = try sv(on: dir.path("b.svault"), ["import", csv, "--on-duplicate", "update", "--yes", "--lang", "zh"])
         XCTAssertTrue(fresh.stdout.contains("导入完成：新增 2 条，更新 0 条，另有 2 行并入了本次新增的记录。"), fresh.stdout)
+        // The undo to copy names the archive as it was given (helper-213 8: without it, it asked which).
+        XCTAssertNotNil(fresh.stdout.range(of: "如需整批撤销，请运行：salesvault undo B[0-9]+ -a " + NSRegularExpression.escapedPattern(for: dir.path("b.svault")), options: .regularExpression), fresh.stdout)
         let freshEN = try sv(on: dir.path("b.svault"), ["import", one, "--on-duplicate", "update", "--dry-run", "--lang", "en"])
         XCTAssertFalse(freshEN.stdout.contains("of the"), freshEN.stdout)
     }

@@ -323,8 +323,27 @@ public enum Exporter {
                 : (zh ? "注意" : "Warning", .text(zh ? "本文件是客户资料的明文副本，没有加密，不受档案密码保护。请妥善保管，仅交给有权查看的人，用完及时删除。"
                                                     : "This file is a plaintext copy of customer data that has left the encrypted archive. Keep it safe, give it only to those entitled to it, and delete it after use.")),
         ]
+        // The projects whose stage history the workbook holds cut or not at all, said where a
+        // recipient reads first (helper-215 4: only the exporting terminal said it).
+        let shortened = tables.flatMap(\.shortenedHistories), emptied = Set(tables.flatMap(\.emptiedHistories))
+        var histories: [(String, XLSXCell)] = []
+        if !shortened.isEmpty {
+            let cut = shortened.filter { !emptied.contains($0) }, left = shortened.filter { emptied.contains($0) }
+            var zhText: [String] = [], enText: [String] = []
+            if !cut.isEmpty {
+                zhText.append("项目 \(cut.joined(separator: "、")) 的阶段变更记录超出单元格上限，超过 300 字的原因已截断")
+                enText.append("the stage history of \(cut.joined(separator: ", ")) is longer than a cell holds: reasons longer than 300 characters are cut")
+            }
+            if !left.isEmpty {
+                zhText.append("项目 \(left.joined(separator: "、")) 的阶段变更记录即使截断也放不下，未写入")
+                enText.append("that of \(left.joined(separator: ", ")) does not fit even so and is not written")
+            }
+            histories.append((zh ? "阶段变更记录" : "Stage histories",
+                              .text(zh ? zhText.joined(separator: "；") + "。见“项目”工作表；完整记录请用 salesvault export --format json 导出。"
+                                       : enText.joined(separator: "; ") + ". See the projects sheet; salesvault export --format json writes all of it.")))
+        }
         return XLSXSheet(name: zh ? ImportSource.aboutSheet.zh : ImportSource.aboutSheet.en,
                          columns: [XLSXColumn(zh ? "事项" : "Item"), XLSXColumn(zh ? "内容" : "Value", width: 80)],
-                         rows: lines.map { [.text($0.0), $0.1] }, freezeHeader: false, autoFilter: false)
+                         rows: (lines + histories).map { [.text($0.0), $0.1] }, freezeHeader: false, autoFilter: false)
     }
 }

@@ -93,7 +93,7 @@ extension Importer.ChangeSetBuilder {
         else if let c = index.customer(lostCharactersOf: name, key: key) {
             // (Björn AB saved by Excel as GBK: Bj?rn AB, which was added as a new customer.)
             match = (c, nil, MatchReason(.lostCharacters, "the same name but for the characters GBK cannot hold, which the file has as ?",
-                                         "名称相同（文件按 GBK 编码保存，名称中 GBK 无法表示的字符已变成“?”）"))
+                                         "名称相同，文件按 GBK 编码保存，名称中 GBK 无法表示的字符已变成“?”"))
         }
         else if let phone = rowKeys.phone, let shared = index.sharedFirstPhones[phone] {
             // A first number several archive customers give, none of them named by the row.
@@ -813,11 +813,15 @@ extension Importer.ChangeSetBuilder {
         let column = tables[r.mapped].column(ofTarget: .stageHistory)?.header
         let (mark, history) = StageHistoryText.mark(of: history)
         if let mark {
+            // (Where the whole history is: the exporter when it is another's, one's own archive
+            // otherwise: 向导出人索取 was said of one's own file: helper-215 4.)
+            let whereEN = handover == nil ? "export it again from the archive it comes from with salesvault export --format json, and import that" : "ask whoever exported it for an export with --format json"
+            let whereZH = handover == nil ? "请在原档案中运行 salesvault export --format json 导出后再导入" : "请向导出人索取 JSON 格式的导出文件（--format json）"
             let (en, zh) = mark == .cut
-                ? ("the stage history of the project \(name) was cut in the workbook it comes from (each reason kept to its first 300 characters): the reasons imported are not whole. For all of them, ask for an export with --format json",
-                   "项目“\(name)”的阶段变更记录在来源工作簿中已截断（每条原因只保留前 300 字），导入后的原因不完整。如需完整记录，请向导出人索取 JSON 格式的导出文件（--format json）")
-                : ("the stage history of the project \(name) was too long for the workbook it comes from and is not in it: the project goes to the file's stage in one move. For its history, ask for an export with --format json",
-                   "项目“\(name)”的阶段变更记录过长，来源工作簿中未写入，该项目将直接进入文件中填写的当前阶段。如需完整记录，请向导出人索取 JSON 格式的导出文件（--format json）")
+                ? ("the stage history of the project \(name) was cut in the workbook it comes from (reasons longer than 300 characters): the reasons imported are not whole. For all of them, \(whereEN)",
+                   "项目“\(name)”的阶段变更记录在来源工作簿中已截断（超过 300 字的原因只保留前 300 字），导入后的原因不完整。如需完整记录，\(whereZH)")
+                : ("the stage history of the project \(name) was too long for the workbook it comes from and is not in it: the project goes to the file's stage in one move. For its history, \(whereEN)",
+                   "项目“\(name)”的阶段变更记录过长，来源工作簿中未写入，该项目将直接进入文件中填写的当前阶段。如需完整记录，\(whereZH)")
             updateWarnings.append(ImportProblem(table: tables[r.mapped].table.name, line: r.line, column: column, value: nil, reason: en, reasonZH: zh))
             if mark == .leftOut { return false }
         }

@@ -369,13 +369,23 @@ extension Importer.ChangeSetBuilder {
     /// the record it stands for (skipped, or updated with the row's values).
     /// `customer`: a contact's (its row's customer), for the rows that name it.
     func settle(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: MatchReason), value: String, customer: String? = nil) -> String? {
+        if options.onDuplicate != .refuse, match.why.kind == .lostCharacters, let given = r.field("name"), let label = recordName(kind, match) ?? archiveID(match.ref).flatMap({ archive.state.entity(kind, $0)?.displayName }) {
+            // (Said, as a refusal says it: with skip and update nothing told why Bj?rn AB was
+            // C1 Björn AB: helper-215 1.)
+            updateWarnings.append(ImportProblem(
+                table: tables[r.mapped].table.name, line: r.line, column: header(r, "name"), value: given,
+                reason: "\(given) is taken for the archive's \(match.ref) \(label): the file was saved as GBK, where the characters GBK cannot hold became ?; the archive's name is kept",
+                reasonZH: "“\(given)”即档案中的 \(match.ref) \(label)：文件按 GBK 编码保存，名称中 GBK 无法表示的字符已变成“?”。档案中的客户名称保持不变，不会改成“?”"))
+        }
         switch options.onDuplicate {
         case .refuse where identical.contains(i):
             // (The archive has it as the row has it.)
             guard unchangedOnce(i, r, record: match.ref, column: header(r, "name"), value: value) else { return nil }
         case .refuse:
             var why = match.why
-            if match.line == nil, namedAsInArchive(kind, match.ref, r) {
+            // (A GBK name with ? is the archive's name as the file has it: which values differ
+            // said as for the name itself, helper-215 1.)
+            if match.line == nil, namedAsInArchive(kind, match.ref, r) || match.why.kind == .lostCharacters {
                 b.archiveDuplicates.insert(i)
                 // Which values differ, when some do (a refusal of a row named as in the
                 // archive did not say why it was not unchanged: helper-116).

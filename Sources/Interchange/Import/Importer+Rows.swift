@@ -342,8 +342,13 @@ extension Importer {
                         problem(CellReading.nulCharacter.reason, CellReading.nulCharacter.reasonZH)
                     } else if text.hasPrefix("[") || text.hasPrefix("{") || { if case .number = cell { return true }; if case .bool = cell { return true }; return false }() {
                         // (A JSON file's list that is not one of moves: `StageHistoryText.cell(fromJSON:)`.)
+                        // (Said of the project by its name, without the list's first 40 characters
+                        // as the value: nobody counts JSON objects: helper-215 3.)
                         let why = StageHistoryText.jsonProblem(text)
-                        problem(why.en, why.zh)
+                        let project = row.fields.first { $0.0 == "name" }?.1
+                        row.problems.append(ImportProblem(table: name, line: row.line, column: column.header, value: nil,
+                                                          reason: (project.map { "project \($0): " } ?? "") + why.en,
+                                                          reasonZH: (project.map { "项目“\($0)”的" } ?? "") + why.zh))
                     } else if !text.isEmpty {
                         row.refs["stageHistory"] = text
                     }

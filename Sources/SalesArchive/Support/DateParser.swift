@@ -106,6 +106,41 @@ public enum DateParser {
     /// When something happened, from a date typed by a user: 09:00 local time that day, or now
     /// when that is later than now (today's date before 09:00); a day after today is refused.
     /// `yearless`: how a month and day without the year are read (a command's: `.past`).
+    /// What is wrong with `text` as an ISO time when that can be told: its date (2025-02-30: the
+    /// date's own message), its hour, minute or second, or its offset from UTC (+99:00); nil when
+    /// it is no ISO time at all, or none of these (helper-215 2: all got "no time, write it so").
+    public static func isoProblem(_ text: String) -> (en: String, zh: String)? {
+        let s = Array(text.unicodeScalars)
+        guard s.count >= 19, s.count == text.utf8.count, s[10] == "T" || s[10] == "t" || s[10] == " " else { return nil }
+        do { _ = try parse(String(text.prefix(10)), now: 0, yearless: .refused) } catch let e as ArchiveError {
+            // (The day's own words, without its “2025-02-30”有误： lead: said after the whole time.)
+            let zh = e.reasonZH ?? e.reason
+            let lead = "“\(text.prefix(10))”有误："
+            return (e.reason, zh.hasPrefix(lead) ? String(zh.dropFirst(lead.count)) : zh)
+        } catch { return nil }
+        let clock = String(String.UnicodeScalarView(s[11..<19]))
+        let parts = clock.split(separator: ":", omittingEmptySubsequences: false).map { $0.count == 2 ? Int($0) : nil }
+        guard parts.count == 3, let h = parts[0], let m = parts[1], let sec = parts[2] else { return nil }
+        if h > 23 { return ("the hour \(h) is none: hours go from 00 to 23", "小时“\(h)”不存在，应为 00–23") }
+        if m > 59 { return ("the minute \(m) is none: minutes go from 00 to 59", "分钟“\(m)”不存在，应为 00–59") }
+        if sec > 59 { return ("the second \(sec) is none: seconds go from 00 to 59", "秒“\(sec)”不存在，应为 00–59") }
+        // The offset after the time (and after a fraction of a second).
+        var k = 19
+        if k < s.count, s[k] == "." || s[k] == "," { k += 1; while k < s.count, ("0"..."9").contains(s[k]) { k += 1 } }
+        guard k < s.count, s[k] == "+" || s[k] == "-" else { return nil }
+        let zone = String(String.UnicodeScalarView(s[k...]))
+        let digits = zone.dropFirst().filter { $0 != ":" }
+        guard digits.count == 2 || digits.count == 4, digits.allSatisfy({ ("0"..."9").contains($0) }),
+              let hours = Int(digits.prefix(2)), let minutes = Int(digits.dropFirst(2).isEmpty ? "0" : String(digits.dropFirst(2))) else {
+            return ("the offset from UTC \(zone) is written otherwise than +08:00", "时区“\(zone)”的写法有误，应写成 +08:00 这样的格式")
+        }
+        if hours > 14 || minutes > 59 {
+            return ("there is no offset from UTC \(zone): offsets go from -12:00 to +14:00 (Beijing time is +08:00)",
+                    "时区“\(zone)”不存在（应在 -12:00 到 +14:00 之间，北京时间为 +08:00）")
+        }
+        return nil
+    }
+
     public static func parseInstant(_ input: String, now: Int64, yearless: YearlessDate = .past) throws -> Int64 {
         // An ISO instant, as JSON exports write times (2025-02-02T03:00:00Z, …+08:00, .000Z): that
         // moment; one that looks like it but is none is said whole (helper-212 4: every one was
@@ -127,9 +162,16 @@ public enum DateParser {
             return try parseLocalInstant(input, now: now, yearless: yearless)
         } catch {
             // A date, T and what is no time read as ISO: said whole, with how to write it.
-            guard whole.utf8.count >= 19, let separator = whole.dropFirst(10).first, separator == "T" || separator == "t",
-                  (try? parse(String(whole.prefix(10)), now: now, yearless: yearless)) != nil else { throw error }
+            guard whole.utf8.count >= 19, let separator = whole.dropFirst(10).first, separator == "T" || separator == "t" else { throw error }
+            // (A day that is none, 2025-02-30T03:00:00Z: the day's own message, not a list of
+            // relative days --at does not take: helper-215 2.)
+            _ = try parse(String(whole.prefix(10)), now: now, yearless: yearless)
             if let e = error as? ArchiveError, e.code == .invalidValue { throw error }  // (in the future: said so)
+            // (What is wrong when that can be told: the zone of +99:00, the day of 2025-02-30: helper-215 2.)
+            if let why = isoProblem(whole) {
+                throw ArchiveError(.invalidDate, "\(input): \(why.en); write e.g. 2026-03-05T14:30:00+08:00, or 2026-03-05 14:30 (this computer's time zone)",
+                                   zh: "“\(input)”有误：\(why.zh)。也可不写时区，如 2026-03-05 14:30，按本机时区计")
+            }
             throw ArchiveError(.invalidDate, "\(input) is no time: write it as 2026-03-05T14:30:00+08:00 (an ISO time with its offset from UTC, or Z for UTC), or as 2026-03-05 14:30",
                                zh: "“\(input)”不是有效的时间：请写成 2026-03-05T14:30:00+08:00（ISO 格式，带时区；Z 表示 UTC），或 2026-03-05 14:30")
         }

@@ -106,8 +106,18 @@ final class ArchiveContext {
         let here = ((try? FileManager.default.contentsOfDirectory(atPath: ".")) ?? []).filter { $0.hasSuffix(".svault") }.sorted()
         if here.count == 1 {
             let name = Terminal.cell(here[0])
-            return L("add -a and the archive file to the command: -a \(name) (the archive in this folder); or set SALESVAULT_ARCHIVE",
-                     "请在命令后加上 -a 和档案文件名：当前文件夹中的档案是 \(name)，即加上 -a \(name)")
+            // The command as given, with -a: what to copy (helper-215 6).
+            let words = CommandLine.arguments.dropFirst()
+            let example = words.count <= 8 && words.allSatisfy({ !$0.isEmpty && !$0.contains(where: { $0.isNewline || $0.isWhitespace || $0 == "\"" || $0 == "'" }) })
+                ? (["salesvault"] + words.map { Terminal.cell($0) } + ["-a", name]).joined(separator: " ") : nil
+            return L("the archive in this folder is \(name): add -a \(name) to the command" + (example.map { ", e.g. \($0)" } ?? "") + "; or set SALESVAULT_ARCHIVE",
+                     "当前文件夹中有档案 \(name)。请在命令后加上 -a \(name)" + (example.map { "，例如：\($0)" } ?? ""))
+        }
+        if here.count > 1 {
+            let shown = here.prefix(5).map { Terminal.cell($0) }
+            let more = here.count > 5 ? L(" and \(here.count - 5) more", " 等") : L("", "")
+            return L("this folder has \(here.count) archives (\(shown.joined(separator: ", "))\(more.en)): add -a and the one meant to the command, e.g. -a \(shown[0])",
+                     "当前文件夹中有 \(here.count) 份档案：\(shown.joined(separator: "、"))\(more.zh)，请在命令后用 -a 指定其中一份，例如 -a \(shown[0])")
         }
         return L("add -a and the archive file to the command, e.g. -a 张伟.svault; or set SALESVAULT_ARCHIVE",
                  "请在命令后加上 -a 和档案文件名，例如 -a 张伟.svault")
@@ -116,7 +126,7 @@ final class ArchiveContext {
     /// Unlocks the archive named by `options` (or $SALESVAULT_ARCHIVE) with the owner's password.
     static func unlock(_ options: ArchiveOptions, capability: Capability, memoryTimesRecords: Int = 3) throws -> ArchiveContext {
         guard let path = options.archive ?? ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] else {
-            throw CLIError(.failure, L("which archive? none was given", "未指定档案文件"), hint: Self.archiveHint())
+            throw CLIError(.usage, L("which archive? none was given", "未指定档案文件"), hint: Self.archiveHint())  // (a usage mistake: exit 64, as without a command's file: helper-215 6)
         }
         // An export is recorded in the archive (RECORDS.md §4, kind 8), so it opens for writing.
         let writing = capability == .write || capability == .export

@@ -338,8 +338,12 @@ struct Import: ArchiveCommand {
                                    : "\(t.mergedIntoNew > 0 ? "" : "另有 ")\(t.recordsUnchanged) 条与档案一致，未作改动")
             enParts.append("\(t.recordsUnchanged) unchanged (the archive has them as the file does\(leftOut ? ", but for the values the notes above say are left out" : ""))")
         }
-        Terminal.print(z ? "导入完成：" + zhParts.joined(separator: "，") + "。本次导入已记为批次 \(batch.name)，如需整批撤销，请运行：salesvault undo \(batch.name)"
-                         : "Imported: " + enParts.joined(separator: ", ") + "; saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
+        // (With the archive as it was given: copied without it, the command asked which archive: helper-213 8.)
+        let again = options.archive.map { given in
+            given.contains(where: { $0.isWhitespace || "\"'$`\\".contains($0) }) ? " -a '\(given.replacingOccurrences(of: "'", with: "'\\''"))'" : " -a \(given)"
+        }.map { Terminal.cell($0) } ?? ""
+        Terminal.print(z ? "导入完成：" + zhParts.joined(separator: "，") + "。本次导入已记为批次 \(batch.name)，如需整批撤销，请运行：salesvault undo \(batch.name)\(again)"
+                         : "Imported: " + enParts.joined(separator: ", ") + "; saved as \(batch.name). To undo it all: salesvault undo \(batch.name)\(again)")
     }
 
     /// What an import whose rows of one record undo each other says (`ImportPreview.updatesUndoEachOther`).

@@ -262,8 +262,8 @@ enum HelpZH {
             加 --encrypt 时，工作簿用您设定的密码加密（AES-256，与 Excel 2010 及以后版本相同；Excel、WPS 和
             LibreOffice 输入密码即可打开），未加密的内容不会写到硬盘上。密码请另行告知收件人，切勿随文件一起发送，
             也不要用档案密码。
-            文件只有您本人（当前电脑账户）能打开，并且一次写成，不会出现只写了一半的文件；文件已存在时，只有加 --force 才会覆盖。绝密字段
-            （联系人个人背景）只有加 --include-secret 才导出。每次导出都记入档案（导出了什么、多少行、
+            文件只有您本人（当前电脑账户）能打开，并且一次写完，中途出错也不会留下半个文件；
+            文件已存在时，只有加 --force 才会覆盖。绝密字段（联系人个人背景）只有加 --include-secret 才导出。每次导出都记入档案（导出了什么、多少行、
             文件的 SHA-256）；经理通过托管导出，记为一次托管访问。
 
             示例
@@ -747,7 +747,7 @@ enum HelpZH {
         "Lock (and leave) after this many minutes without input.": "无输入多少分钟后自动锁定退出。",
         // Import, export, reports
         "Import customers, contacts, projects, contact log and complaints from Excel (XLSX), CSV/TSV or a SalesVault JSON export.": "从 Excel（XLSX）、CSV/TSV 或 SalesVault 导出的 JSON 导入客户、联系人、项目、跟进记录和投诉。",
-        "Export the archive to Excel (XLSX, default), CSV or JSON: plaintext that leaves the vault, recorded in the history.": "把档案导出为 Excel（默认 XLSX）、CSV 或 JSON：导出的文件没有加密，每次导出都会记入变更历史。",
+        "Export the archive to Excel (XLSX, default), CSV or JSON: plaintext that leaves the vault, recorded in the history.": "把档案导出为 Excel（默认 XLSX）、CSV 或 JSON：导出的文件默认不加密（XLSX 可加 --encrypt 设置密码），每次导出都会记入变更历史。",
         "The weekly report (周报): build it, hand it in sealed to the managers, and the department's view.": "销售周报：生成、加密提交给经理，以及部门汇总视图。",
         "Build the week's report as an Excel workbook, a web page or Markdown (plaintext, recorded in the history).": "生成周报（默认本周）：Excel 工作簿、网页或 Markdown（明文，记入变更历史）。",
         "Hand in the week's report, sealed (age format) to the managers whose role receives reports.": "提交周报（默认本周），加密（age 格式）发给接收周报的经理。",
