@@ -192,6 +192,13 @@ final class TextCSVTests: XCTestCase {
         XCTAssertThrowsError(try ImportSource.read(short, fileName: "short.csv")) { error in
             XCTAssertTrue((error as? InterchangeError)?.reason.contains("Line 2 is UTF-8 text") ?? false, "\(error)")
         }
+        // A GBK line with a traditional or rarer character that reads as UTF-8 too (鋼板厂 as 䓰峧):
+        // GBK, not refused (helper-214 2); and asked for as GBK, a file is read so (it was refused).
+        for name in ["鋼板厂", "鎮村公司", "鋼為工", "閱茶工"] {
+            let genuine = try Tool.run("iconv", ["-f", "UTF-8", "-t", "GBK"], input: Data("name,grade\nA公司,A\n\(name),B\n".utf8))
+            XCTAssertEqual(try TextEncoding.decode(genuine, as: .gb18030), "name,grade\nA公司,A\n\(name),B\n", name)
+        }
+        XCTAssertEqual(try TextEncoding.decode(short, as: .gb18030, refusingPastedUTF8: false).count, "name,grade\n鍗庝负,A\n腾讯科技有限公司,B\n".count)
         // GBK text of every length, in one file: read as it is.
         let chars = Array("客户名称等级统一社会信用代码联系电话行业地区地址备注下次跟进华为技术有限公司深圳南山区科技园中兴通讯股份腾讯计算机系统")
         var text = ""

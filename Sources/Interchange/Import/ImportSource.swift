@@ -216,7 +216,7 @@ public struct ImportSource: Sendable {
             source.gbkReading = gbkReading
             return source
         }
-        let text = try TextEncoding.decode(data, as: enc)
+        let text = try TextEncoding.decode(data, as: enc, refusingPastedUTF8: encoding == nil)
         let lower = fileName.lowercased()
         if lower.hasSuffix(".json") || text.first(where: { !$0.isWhitespace }) == "{" {
             // JSON allows only ASCII white space before its object; an editor's U+3000 or NBSP
