@@ -59,7 +59,10 @@ public enum StageHistoryText {
         let trimmed = text.trimmedWhitespace
         for mark in [Mark.cut, .leftOut] {
             for zh in [true, false] where trimmed.hasSuffix(mark.text(zh: zh)) {
-                return (mark, String(trimmed.dropLast(mark.text(zh: zh).count)).trimmedWhitespace)
+                let rest = String(trimmed.dropLast(mark.text(zh: zh).count)).trimmedWhitespace
+                // (Left out is a cell of the mark alone: after moves it says nothing of them, which
+                // are made again; it threw them away: helper-214 4.)
+                return mark == .leftOut && !rest.isEmpty ? (nil, rest) : (mark, rest)
             }
         }
         return (nil, text)

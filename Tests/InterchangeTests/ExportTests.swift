@@ -157,6 +157,7 @@ final class ExportTests: XCTestCase {
         let made = try copy.stageMoves()[try copy.resolve(.project, "门店收银系统").id]
         XCTAssertEqual(made?.map(\.to), [.projectInitiation, .businessNegotiation, .bidding, .contract])
         XCTAssertEqual(made?.last?.at, t + 3 * 86_400, "the row's 进入阶段")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("项目“门店收银系统”的阶段变更记录最后一次变更后为“3 招投标”，而文件中的当前阶段为“5 合同签订与执行”，已在这些记录之后补记一次变更") }, "said (helper-214 8) \(p.warnings.map(\.reasonZH))")
         let swapped = try csv { rows in
             let lines = StageHistoryText.text(original[shop]!, zh: true).components(separatedBy: "\n")
             rows[row][history] = .text([lines[0], lines[3], lines[1], lines[2]].joined(separator: "\n"))
@@ -249,6 +250,9 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(StageHistoryText.mark(of: left.text).mark, .leftOut)
         XCTAssertEqual(StageHistoryText.mark(of: StageHistoryText.cell(many, zh: false, fitted: true).text).mark, .leftOut, "English too")
         XCTAssertNil(StageHistoryText.mark(of: "2026-11-02 10:00 1 → 2：（以上）").mark)
+        let forged = "2026-11-02 10:00 1 → 2\n" + StageHistoryText.Mark.leftOut.text(zh: true)
+        XCTAssertNil(StageHistoryText.mark(of: forged).mark, "a mark after moves leaves them (helper-214 4)")
+        XCTAssertEqual(StageHistoryText.mark(of: forged).rest, "2026-11-02 10:00 1 → 2")
         // The note tells a cut history from one left out, and counts more than three (helper-213 3, 4).
         XCTAssertEqual(StageHistoryText.exportNote(shortened: ["甲", "乙"], emptied: ["乙"])?.zh,
                        "注意：项目“甲”的阶段变更记录超出了 Excel 单元格的上限（32767 个字符），工作簿中每条变更原因只保留前 300 个字（以“…”结尾）；项目“乙”的阶段变更记录即使每条原因缩短到 300 字仍超出该上限，工作簿中该项目的“阶段变更记录”一栏没有写入记录，只有一句说明。如需完整记录，请另用 salesvault export --format json 导出一份。")

@@ -263,7 +263,11 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(refused.counts[.customers]?.unchanged, 1, "上海??科技有限公司, C as in the archive: unchanged, not refused")
         XCTAssertTrue(said[0].reasonZH.contains("C1 Björn AB") && said[0].reasonZH.contains("但客户等级与档案记录不一致"), said[0].reasonZH)
         XCTAssertFalse(said[0].reasonZH.contains("））"), "no brackets in brackets (helper-215 1)")
-        XCTAssertEqual(refused.counts[.customers]?.new, 2, "甲?公司 could be 甲😀 or 甲😁; 华?技术 has a ? where GBK holds 为: both new")
+        XCTAssertEqual(refused.counts[.customers]?.new, 1, "华?技术 has a ? where GBK holds 为: new")
+        // 甲?公司 could be 甲😀 or 甲😁: refused naming both, not added as a third (helper-214 3).
+        XCTAssertTrue(refused.problems.contains { $0.line == 4 && $0.reasonZH.hasPrefix("“甲?公司”可能是档案中 C3 甲😀公司、C4 甲😁公司 中的任何一家") }, "\(refused.problems.map(\.reasonZH))")
+        let log = try f.importing(try gbk("客户名称,联系人姓名\r\n甲?公司,赵六\r\n"), name: "c6.csv", commit: false) { $0.kind = .contacts }
+        XCTAssertTrue(log.problems.contains { $0.reasonZH.hasPrefix("“甲?公司”可能是档案中 C3 甲😀公司、C4 甲😁公司 中的任何一家") }, "\(log.problems.map(\.reasonZH))")
         let skipped = try f.importing(file, name: "c2.csv", commit: false) { $0.onDuplicate = .skip }
         XCTAssertEqual(skipped.counts[.customers]?.duplicate, 2, "\(skipped.problems.map(\.reasonZH))")
         XCTAssertTrue(skipped.warnings.contains { $0.line == 2 && $0.reasonZH.hasPrefix("“Bj?rn AB”即档案中的 C1 Björn AB：文件按 GBK 编码保存") }, "\(skipped.warnings.map(\.reasonZH))")

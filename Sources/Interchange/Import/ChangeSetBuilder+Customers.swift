@@ -90,6 +90,14 @@ extension Importer.ChangeSetBuilder {
                                                     "去掉“有限公司”等后缀、空格和括号后名称相同；与 \(others.joined(separator: "、")) 的名称也相近"))
         }
         else if let c = index.customerByOtherName[key], !c.isEmpty { match = (c, nil, MatchReason(.otherName, "the same as its short name or an alias", "简称或别名相同")) }
+        else if case let several = index.customers(lostCharactersOf: name, key: key), several.count > 1 {
+            // (Which of them is not clear: refused, naming them; rows naming it are refused too.)
+            refuse(i, header(r, "name"), name,
+                   "\(name) could be any of the archive's \(listed(several, zh: false)): the file was saved as GBK, where the characters GBK cannot hold became ?, so which it is is not clear and this row is not imported. Give its credit code, or save the file as CSV UTF-8 or as a workbook (.xlsx) and import it again",
+                   "“\(name)”可能是档案中 \(listed(several, zh: true)) 中的任何一家：文件按 GBK 编码保存，名称中 GBK 无法表示的字符已变成“?”，无法确定是哪一家，因此本行无法导入。请在本行填写统一社会信用代码，或将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
+            standsForNone(i, r, candidates: several)
+            return
+        }
         else if let c = index.customer(lostCharactersOf: name, key: key) {
             // (Björn AB saved by Excel as GBK: Bj?rn AB, which was added as a new customer.)
             match = (c, nil, MatchReason(.lostCharacters, "the same name but for the characters GBK cannot hold, which the file has as ?",
@@ -854,6 +862,12 @@ extension Importer.ChangeSetBuilder {
                     let since = r.instants["stageSince"].flatMap { $0 >= last.at ? $0 : nil }
                     _ = add(.setStage(ref, stage: wanted.rawValue, reason: madeByImport, at: since), row: i)
                     fileStages[ref] = wanted
+                    // (Said: a history ending elsewhere than the row's stage got a move of its own
+                    // without a word: helper-214 8.)
+                    updateWarnings.append(ImportProblem(
+                        table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .field("stage"))?.header ?? column, value: stage,
+                        reason: "the stage history of the project \(name) ends at \(last.to.en), and the file gives its stage as \(wanted.en): one more move to \(wanted.en) is recorded after the history (reason: \(madeByImport))",
+                        reasonZH: "项目“\(name)”的阶段变更记录最后一次变更后为“\(last.to.zh)”，而文件中的当前阶段为“\(wanted.zh)”，已在这些记录之后补记一次变更，进入“\(wanted.zh)”（原因：\(madeByImport)）"))
                     // (Before the history's last move: the import's time, said: helper-209 4.)
                     if let given = r.instants["stageSince"], given < last.at {
                         updateWarnings.append(ImportProblem(

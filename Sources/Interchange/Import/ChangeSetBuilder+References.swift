@@ -258,6 +258,12 @@ extension Importer.ChangeSetBuilder {
                 let listed = found.sorted { (archiveID($0) ?? .max, fileFields[$0]?.line ?? 0, $0) < (archiveID($1) ?? .max, fileFields[$1]?.line ?? 0, $1) }.map(label)
                 refuse(i, header(r, "customer"), text, "\(text), compared in simplified characters, matches the names of more than one customer (\(listed.map(\.en).joined(separator: "; "))); give the customer's full name as written, its code or credit code",
                        "“\(text)”转为简体后与多个客户的名称相同（\(listed.map(\.zh).joined(separator: "、"))），无法确定是哪一家。请将客户全称改成与其中一家完全一致的写法，也可在此列改填客户编号或统一社会信用代码")
+            } else if case let lost = index.customers(lostCharactersOf: text, key: key), lost.count > 1 {
+                // (A GBK name with ? that two archive customers' names could be: said so, naming
+                // them, not "no such customer": helper-214 3.)
+                refuse(i, header(r, "customer"), text,
+                       "\(text) could be any of the archive's \(listed(lost, zh: false)): the file was saved as GBK, where the characters GBK cannot hold became ?; give the customer's code or credit code, or save the file as CSV UTF-8 or as a workbook (.xlsx) and import it again",
+                       "“\(text)”可能是档案中 \(listed(lost, zh: true)) 中的任何一家：文件按 GBK 编码保存，名称中 GBK 无法表示的字符已变成“?”，无法确定是哪一家。请改填客户编号或统一社会信用代码，或将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
             } else if let refused = refusedCustomers[key] {
                 let at = place(refused.table, refused.line, from: r)
                 refuse(i, header(r, "customer"), text, "\(text) is at \(at.en), but that row was refused, so this one cannot be imported either; correct that row first",

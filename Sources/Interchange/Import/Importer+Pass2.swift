@@ -300,8 +300,15 @@ extension Importer {
         /// The one archive customer whose name, as a GBK file saves it, `text` (with its `?`) is;
         /// nil when none or several.
         func customer(lostCharactersOf text: String, key: TextKey) -> String? {
-            guard !customerByLostKey.isEmpty, text.utf8.contains(UInt8(ascii: "?")), let refs = customerByLostKey[key], refs.count == 1 else { return nil }
-            return refs[0]
+            let refs = customers(lostCharactersOf: text, key: key)
+            return refs.count == 1 ? refs[0] : nil
+        }
+
+        /// Every archive customer whose name, as a GBK file saves it, `text` is (two: 甲?公司 for
+        /// 甲😀公司 and 甲😁公司, which named neither and added a third: helper-214 3).
+        func customers(lostCharactersOf text: String, key: TextKey) -> [String] {
+            guard !customerByLostKey.isEmpty, text.utf8.contains(UInt8(ascii: "?")) else { return [] }
+            return customerByLostKey[key] ?? []
         }
 
         /// What makes each entry of the archive's contact log the same as another (`logKey`).
