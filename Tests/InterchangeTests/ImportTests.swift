@@ -333,6 +333,16 @@ final class ImportTests: XCTestCase {
             XCTAssertEqual(read.format, .csv(.utf8, delimiter: UInt8(ascii: ",")), utf8Text)
             XCTAssertEqual(read.tables.first?.rows.dropFirst().first?.cells.first, .text(String(utf8Text.split(separator: "\n")[1].split(separator: ",")[0])), utf8Text)
         }
+        // GBK names whose UTF-8 reading is of one script but no word: a combining mark on no
+        // ASCII letter (茅台 ę́, 泰山, 太平, 鹰潭), two symbols side by side (陆路 ½·), accented
+        // Latin letters alone (陌陌 İİ): GBK (helper-214 1: stored as read, without a word).
+        for name in ["茅台", "泰山", "太平", "陌陌", "鹰潭", "陆路"] {
+            let file = try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: utf8("Name,Grade\r\nAcme,B\r\n\(name),A\r\n"))
+            XCTAssertNotNil(String(data: file, encoding: .utf8), "\(name): well-formed UTF-8 too")
+            let read = try ImportSource.read(file, fileName: "n.csv")
+            XCTAssertEqual(read.format, .csv(.gb18030, delimiter: UInt8(ascii: ",")), name)
+            XCTAssertEqual(read.tables.first?.rows.last?.cells.first, .text(name))
+        }
         // JSON is UTF-8 always (helper-207 3: an export's ɽϿʵҵ was read as GBK).
         let owned = try ImportFixture(owner: "Zhang Wei")
         try owned.open().addCustomer(name: "ɽϿʵҵ", now: testNow)

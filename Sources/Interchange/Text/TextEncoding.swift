@@ -150,18 +150,27 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
             var besideLetter = false
             var runStart = -1, runScripts = Set<Int>(), previous: Int?
             var mixed = false
-            func endRun(at end: Int) {
+            // (What else GBK's pairs read as UTF-8 show and words seldom do: a combining mark on
+            // no ASCII letter, two symbols side by side, a word of accented Latin letters alone
+            // with no ASCII letter: 茅台 read as é and a combining ogonek, 泰山 as a combining mark
+            // and ɽ, 陆路 as ½·, 陌陌 as İİ were stored so, without a word: helper-214 1.)
+            var runCount = 0, runAllLatin = true, letterBefore = false, previousSymbol = false
+            func endRun(at end: Int, letterAfter: Bool) {
+                if runStart >= 0, runCount >= 2, runAllLatin, !letterBefore, !letterAfter { mixed = true }
                 if runStart >= 0, found == nil, mixed { found = (line, runStart, end) }
                 runStart = -1
                 runScripts.removeAll(keepingCapacity: true)
                 previous = nil
                 mixed = false
+                runCount = 0
+                runAllLatin = true
+                previousSymbol = false
             }
             while i < b.count {
                 let c = b[i]
                 if c < 0x80 {
                     if runStart >= 0, isLetter(c) { besideLetter = true }
-                    endRun(at: i)
+                    endRun(at: i, letterAfter: isLetter(c))
                     if c == 0x0A { line += 1 }
                     i += 1
                     continue
@@ -169,8 +178,18 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
                 guard (0xC2...0xDF).contains(c), i + 1 < b.count, (0xA1...0xBF).contains(b[i + 1]) else { return nil }
                 if runStart < 0 {
                     runStart = i
-                    if i > 0, isLetter(b[i - 1]) { besideLetter = true }
+                    letterBefore = i > 0 && isLetter(b[i - 1])
+                    if letterBefore { besideLetter = true }
                 }
+                let cp = Int(c & 0x1F) << 6 | Int(b[i + 1] & 0x3F)
+                // A combining mark on a character of the run, or on no letter.
+                if (0x300...0x36F).contains(cp), i > runStart || !letterBefore { mixed = true }
+                // Two symbols side by side (½·; « and » stand beside letters).
+                let symbol = cp < 0xC0 || cp == 0xD7 || cp == 0xF7
+                if symbol && previousSymbol { mixed = true }
+                previousSymbol = symbol
+                runCount += 1
+                if script(c, b[i + 1]) != 0 { runAllLatin = false }
                 // (Letters side by side: a symbol between two ends the pair.)
                 if let s = script(c, b[i + 1]) {
                     if let previous, previous != s { mixed = true }
@@ -180,7 +199,7 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
                 }
                 i += 2
             }
-            endRun(at: b.count)
+            endRun(at: b.count, letterAfter: false)
             guard let found else { return nil }
             let run = UnsafeBufferPointer(rebasing: b[found.start..<found.end])
             guard let gbk = try? GB18030Converter.decode(run) else { return nil }
