@@ -290,6 +290,17 @@ final class ImportTests: XCTestCase {
         // A UTF-8 file's ? was typed: a new customer.
         let typed = try f.importing(utf8("客户名称,客户等级\nBj?rn AB,A\n"), name: "c4.csv", commit: false)
         XCTAssertEqual(typed.counts[.customers]?.new, 1, "\(typed.problems.map(\.reasonZH))")
+        // A log entry whose text GBK saved with ? is that entry, not a second one (helper-214 5).
+        try f.importing(utf8("客户名称,跟进时间,跟进方式,跟进内容\n华为技术有限公司,2026-11-20 10:00,电话,客户很满意😀 报价¥100\n"), name: "l1.csv")
+        let again = try f.importing(try gbk("客户名称,跟进时间,跟进方式,跟进内容\r\n华为技术有限公司,2026-11-20 10:00,电话,客户很满意? 报价?100\r\n"), name: "l2.csv", commit: false)
+        XCTAssertEqual(again.counts[.log]?.new, 0, "\(again.problems.map(\.reasonZH)) \(again.warnings.map(\.reasonZH))")
+        let skippedLog = try f.importing(try gbk("客户名称,跟进时间,跟进方式,跟进内容\r\n华为技术有限公司,2026-11-20 10:00,电话,客户很满意? 报价?100\r\n"), name: "l2.csv") { $0.onDuplicate = .skip }
+        XCTAssertEqual(skippedLog.counts[.log]?.duplicate, 1)
+        do {
+            let a = try f.open()
+            try a.loadContactLog()
+            XCTAssertEqual(a.state.all(.activity).map { $0["summary"]?.text }, ["客户很满意😀 报价¥100"])
+        }
         // The masks themselves.
         XCTAssertEqual(CodePage936.masks(of: "上海😀科技"), ["上海?科技", "上海??科技"])
         XCTAssertEqual(CodePage936.masks(of: "Björn ©"), ["Bj?rn ?"])

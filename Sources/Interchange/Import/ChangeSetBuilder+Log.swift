@@ -158,6 +158,12 @@ extension Importer.ChangeSetBuilder {
             key = Importer.logKey(customer, twin, summary)
             inArchive = true
         }
+        // An entry whose text a GBK file has with ? for what GBK lacks (客户很满意? for 客户很满意😀):
+        // that entry (helper-214 5: it was added a second time).
+        if !inArchive, importer.mayBeCodePage936, !index.logKeys.isEmpty, summary.utf8.contains(UInt8(ascii: "?")), let original = lostLogKeys()[key] {
+            key = original
+            inArchive = true
+        }
         let earlierRow = inArchive ? logKeys[key] : logKeys.updateValue(i, forKey: key)
         if inArchive || earlierRow != nil {
             if let earlierRow, !inArchive { logKeys[key] = earlierRow }
@@ -202,5 +208,19 @@ extension Importer.ChangeSetBuilder {
                              nextStep: r.field("nextStep"), nextDate: r.field("nextDate"), location: r.field("location"))
         _ = add(.logActivity(entry), row: i)
         b.status[i] = .new
+    }
+
+    /// The archive's log entries whose text has characters code page 936 lacks, by the key of
+    /// their text as a GBK file saves it (`CodePage936.masks`), to their own key; made once.
+    func lostLogKeys() -> [LogKey: LogKey] {
+        if let made = lostLogKeysMade { return made }
+        var out: [LogKey: LogKey] = [:]
+        archive.state.each(.activity) { l in
+            guard let c = l["customer"]?.ref, let at = l["at"]?.int, let text = l["summary"]?.text,
+                  text.unicodeScalars.contains(where: { $0.value >= 0x80 && !(0x4E00...0x9FA5).contains($0.value) }) else { return }
+            for mask in CodePage936.masks(of: text) { out[Importer.logKey("C\(c)", at, mask)] = Importer.logKey("C\(c)", at, text) }
+        }
+        lostLogKeysMade = out
+        return out
     }
 }

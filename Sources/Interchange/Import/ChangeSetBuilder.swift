@@ -195,6 +195,8 @@ extension Importer {
         // The archive's log entries by what makes them the same (made once, for the first row
         // that updates one).
         var entriesByKey: [LogKey: UInt64]?
+        /// `lostLogKeys()`, once made.
+        var lostLogKeysMade: [LogKey: LogKey]?
         var complaintsByKey: [LogKey: UInt64]?
         var complaintsByDay: [LogKey: LogKey?]?
 
