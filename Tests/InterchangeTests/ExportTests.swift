@@ -157,7 +157,7 @@ final class ExportTests: XCTestCase {
         let made = try copy.stageMoves()[try copy.resolve(.project, "门店收银系统").id]
         XCTAssertEqual(made?.map(\.to), [.projectInitiation, .businessNegotiation, .bidding, .contract])
         XCTAssertEqual(made?.last?.at, t + 3 * 86_400, "the row's 进入阶段")
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("项目“门店收银系统”的阶段变更记录最后一次变更后为“3 招投标”，而文件中的当前阶段为“5 合同签订与执行”，已在这些记录之后补记一次变更") }, "said (helper-214 8) \(p.warnings.map(\.reasonZH))")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("项目“门店收银系统”：“阶段变更记录”最后停在“3 招投标”，但当前阶段填的是“5 合同签订与执行”，导入时将在这些变更之后补记一次变更：3 招投标 → 5 合同签订与执行") }, "said (helper-214 8) \(p.warnings.map(\.reasonZH))")
         let swapped = try csv { rows in
             let lines = StageHistoryText.text(original[shop]!, zh: true).components(separatedBy: "\n")
             rows[row][history] = .text([lines[0], lines[3], lines[1], lines[2]].joined(separator: "\n"))
@@ -200,7 +200,7 @@ final class ExportTests: XCTestCase {
             (#"[{"at":"2026-11-02T10:00:00Z","from":2,"to":"initiation"}]"#, "阶段变更记录（stageHistory）第 1 条的 \"from\"（变更前的阶段）填的是数字 2"),
             (#"[{"at":"2026-11-02T10:00:00Z","from":"infoDevelopment","to":"projectInitiation"},"x"]"#, "阶段变更记录（stageHistory）第 2 条不是一条变更"),
             (#"[{"at":"2025-02-30T03:00:00Z","from":"infoDevelopment","to":"projectInitiation"}]"#, "第 1 条的 \"at\"（变更时间）“2025-02-30T03:00:00Z”有误：2025 年 2 月只有 28 天"),
-            (#"[{"at":"2025-02-02T03:00:00+99:00","from":"infoDevelopment","to":"projectInitiation"}]"#, "“2025-02-02T03:00:00+99:00”有误：时区“+99:00”不存在"),
+            (#"[{"at":"2025-02-02T03:00:00+99:00","from":"infoDevelopment","to":"projectInitiation"}]"#, "“2025-02-02T03:00:00+99:00”有误：没有“+99:00”这个时区"),
             (#"[{"at":"2026-11-02T10:00:00Z","from":"infoDevelopment","to":"待定"}]"#, "第 1 条的 \"to\"（变更后的阶段）“待定”不是有效的项目阶段"),
             (#"[{"at":"2026-11-02T10:00:00Z","from":"infoDevelopment","to":"projectInitiation","Reason":"x"}]"#, "第 1 条中的 \"Reason\" 无法识别"),
             ("5", "阶段变更记录（stageHistory）填的是数字 5，应为用 [ ] 括起的若干条变更"),

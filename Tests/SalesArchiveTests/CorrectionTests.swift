@@ -245,13 +245,13 @@ final class CorrectionTests: XCTestCase {
         XCTAssertEqual(try DateParser.parseInstant(FieldFormat.isoInstant(day(1, hour: 9)).replacingOccurrences(of: "Z", with: ".000Z"), now: now), day(1, hour: 9))
         XCTAssertThrowsError(try DateParser.parseInstant(FieldFormat.isoInstant(now + 3_600), now: now), "in the future")
         XCTAssertThrowsError(try DateParser.parseInstant("2026-11-24T03:00:00+99:00", now: now)) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "“2026-11-24T03:00:00+99:00”有误：时区“+99:00”不存在（应在 -12:00 到 +14:00 之间，北京时间为 +08:00）。也可不写时区，如 2026-03-05 14:30，按本机时区计")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "“2026-11-24T03:00:00+99:00”有误：没有“+99:00”这个时区（时区应在 -12:00 到 +14:00 之间，北京时间为 +08:00）。也可以不写时区，直接写成 2026-11-24 09:00（按本机时间），或写“上周五下午3点”")
         }
         XCTAssertThrowsError(try DateParser.parseInstant("2025-02-30T03:00:00Z", now: now)) {
             XCTAssertTrue(($0 as? ArchiveError)?.reasonZH?.contains("2025 年 2 月只有 28 天") == true, "\($0)")
         }
         XCTAssertThrowsError(try DateParser.parseInstant("2026-11-24T25:00:00Z", now: now)) {
-            XCTAssertTrue(($0 as? ArchiveError)?.reasonZH?.contains("小时“25”不存在，应为 00–23") == true, "\($0)")
+            XCTAssertTrue(($0 as? ArchiveError)?.reasonZH?.contains("一天没有 25 点，小时应在 0 到 23 之间") == true, "\($0)")
         }
         XCTAssertEqual(try DateParser.parseInstant(DateParser.format(DateParser.localDay(day(1, hour: 9))) + " 09:00:00.5", now: now), day(1, hour: 9))
         XCTAssertEqual(try DateParser.parseInstant("2026-11-25", now: day(2, hour: 8)), day(2, hour: 8), "today before 09:00: now")

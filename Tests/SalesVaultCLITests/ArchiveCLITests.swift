@@ -429,13 +429,13 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: empty) }
         let bareHere = try runTool(["verify", "--password-file", dir.path("pw"), "--lang", "zh"], environment: bare, cwd: empty)
-        XCTAssertTrue(bareHere.stderr.contains("未指定档案文件：请在命令后加上 -a 和档案文件名，例如 -a 张伟.svault。"), bareHere.stderr)
+        XCTAssertTrue(bareHere.stderr.contains("未指定档案文件：当前文件夹中没有档案（.svault 文件）。请在命令后加上 -a 和档案文件名（不在当前文件夹时写完整路径），例如 -a 张伟.svault。"), bareHere.stderr)
         FileManager.default.createFile(atPath: empty.appendingPathComponent("李娜.svault").path, contents: Data())
         let one = try runTool(["undo", "B1", "--password-file", dir.path("pw"), "--lang", "zh"], environment: bare, cwd: empty)
         XCTAssertEqual(one.status, 64, one.stderr)
-        XCTAssertTrue(one.stderr.contains("当前文件夹中有档案 李娜.svault。请在命令后加上 -a 李娜.svault，例如：salesvault undo B1 --password-file "), one.stderr)
+        XCTAssertTrue(one.stderr.contains("当前文件夹中有档案 李娜.svault。请在命令后加上 -a 李娜.svault，即：salesvault undo B1 --password-file "), one.stderr)
         FileManager.default.createFile(atPath: empty.appendingPathComponent("王芳.svault").path, contents: Data())
         let twoHere = try runTool(["undo", "B1", "--lang", "zh"], environment: bare, cwd: empty)
-        XCTAssertTrue(twoHere.stderr.contains("当前文件夹中有 2 份档案：李娜.svault、王芳.svault，请在命令后用 -a 指定其中一份"), twoHere.stderr)
+        XCTAssertTrue(twoHere.stderr.contains("当前文件夹中有 2 份档案：李娜.svault、王芳.svault。请在命令后用 -a 指明要用哪一份"), twoHere.stderr)
     }
 }

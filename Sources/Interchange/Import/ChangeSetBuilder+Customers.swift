@@ -94,14 +94,14 @@ extension Importer.ChangeSetBuilder {
             // (Which of them is not clear: refused, naming them; rows naming it are refused too.)
             refuse(i, header(r, "name"), name,
                    "\(name) could be any of the archive's \(listed(several, zh: false)): the file was saved as GBK, where the characters GBK cannot hold became ?, so which it is is not clear and this row is not imported. Give its credit code, or save the file as CSV UTF-8 or as a workbook (.xlsx) and import it again",
-                   "“\(name)”可能是档案中 \(listed(several, zh: true)) 中的任何一家：文件按 GBK 编码保存，名称中 GBK 无法表示的字符已变成“?”，无法确定是哪一家，因此本行无法导入。请在本行填写统一社会信用代码，或将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
+                   "无法确定“\(name)”是档案中的哪一家客户（\(listed(several, zh: true))）：文件按 GBK 编码保存，表情符号等字符已变成“?”，本行无法导入。如档案中这家客户已登记统一社会信用代码，可在本行填写；否则请将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
             standsForNone(i, r, candidates: several)
             return
         }
         else if let c = index.customer(lostCharactersOf: name, key: key) {
             // (Björn AB saved by Excel as GBK: Bj?rn AB, which was added as a new customer.)
             match = (c, nil, MatchReason(.lostCharacters, "the same name but for the characters GBK cannot hold, which the file has as ?",
-                                         "名称相同，文件按 GBK 编码保存，名称中 GBK 无法表示的字符已变成“?”"))
+                                         "除变成“?”的字符外名称相同：文件按 GBK 编码保存，GBK 无法表示的字符已变成“?”"))
         }
         else if let phone = rowKeys.phone, let shared = index.sharedFirstPhones[phone] {
             // A first number several archive customers give, none of them named by the row.
@@ -830,7 +830,13 @@ extension Importer.ChangeSetBuilder {
                    "项目“\(name)”的阶段变更记录在来源工作簿中已截断（超过 300 字的原因只保留前 300 字），导入后的原因不完整。如需完整记录，\(whereZH)")
                 : ("the stage history of the project \(name) was too long for the workbook it comes from and is not in it: the project goes to the file's stage in one move. For its history, \(whereEN)",
                    "项目“\(name)”的阶段变更记录过长，来源工作簿中未写入，该项目将直接进入文件中填写的当前阶段。如需完整记录，\(whereZH)")
-            updateWarnings.append(ImportProblem(table: tables[r.mapped].table.name, line: r.line, column: column, value: nil, reason: en, reasonZH: zh))
+            let read = StageHistoryText.moves(history) { _ in 0 }
+            // (Cut said only when a reason was: a mark typed after whole reasons said they were
+            // not whole: helper-216 6.)
+            let cutReasons = (try? read.get())?.contains { $0.reason?.hasSuffix("…") == true } ?? true
+            if mark == .leftOut || cutReasons {
+                updateWarnings.append(ImportProblem(table: tables[r.mapped].table.name, line: r.line, column: column, value: nil, reason: en, reasonZH: zh))
+            }
             if mark == .leftOut { return false }
         }
         let read = StageHistoryText.moves(history) { text in
@@ -866,8 +872,8 @@ extension Importer.ChangeSetBuilder {
                     // without a word: helper-214 8.)
                     updateWarnings.append(ImportProblem(
                         table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .field("stage"))?.header ?? column, value: stage,
-                        reason: "the stage history of the project \(name) ends at \(last.to.en), and the file gives its stage as \(wanted.en): one more move to \(wanted.en) is recorded after the history (reason: \(madeByImport))",
-                        reasonZH: "项目“\(name)”的阶段变更记录最后一次变更后为“\(last.to.zh)”，而文件中的当前阶段为“\(wanted.zh)”，已在这些记录之后补记一次变更，进入“\(wanted.zh)”（原因：\(madeByImport)）"))
+                        reason: "the stage history of the project \(name) ends at \(last.to.en), and the file gives its stage as \(wanted.en): the import records one more move, \(last.to.en) → \(wanted.en), after the history (its reason: \(madeByImport)); if the stage is wrong, correct the file and import it again",
+                        reasonZH: "项目“\(name)”：“阶段变更记录”最后停在“\(last.to.zh)”，但当前阶段填的是“\(wanted.zh)”，导入时将在这些变更之后补记一次变更：\(last.to.zh) → \(wanted.zh)，原因记为“\(madeByImport)”。如当前阶段填错了，请改正文件后重新导入"))
                     // (Before the history's last move: the import's time, said: helper-209 4.)
                     if let given = r.instants["stageSince"], given < last.at {
                         updateWarnings.append(ImportProblem(

@@ -18,6 +18,21 @@ extension Importer.ChangeSetBuilder {
             guard let input = r.field(key), let spec = Schema.field(.activity, key: key) else { continue }
             let value = try? ChangeDraft.value(for: spec, input: input, now: options.now)
             if value != nil && value == entry[number: spec.number] { continue }
+            // (A text a GBK file has with ? for what GBK lacks: the archive's kept, or given back
+            // beside an edit, as a customer's fields are; 发报价😀 became 发报价?: helper-216 3.)
+            if importer.mayBeCodePage936, let old = entry[number: spec.number]?.text, let reading = CodePage936.reading(input, from: old) {
+                switch reading {
+                case .restored(let text) where text == old: continue
+                case .restored(let text): fields.append((key, text)); continue
+                case .ambiguous:
+                    b.valuesLeftOut += 1
+                    updateWarnings.append(ImportProblem(
+                        table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .field(key))?.header, value: input,
+                        reason: "the \(spec.en) of \(entry.shortID) is \(input) in the file and \(old) in the archive; the file was saved as GBK, and which ? stand for lost characters is not clear, so the archive's text is kept",
+                        reasonZH: "跟进记录 \(entry.shortID) 的“\(spec.zh)”在文件中为“\(input)”，档案中为“\(old)”。该文件以 GBK 编码保存，无法确定文件中的问号是原有的问号还是被替换的字符，因此保留档案中的原内容"))
+                    continue
+                }
+            }
             fields.append((key, input))
         }
         if own { fields += cleared(r, entry, except: ["contacts", "project"]) }
@@ -214,12 +229,19 @@ extension Importer.ChangeSetBuilder {
     /// their text as a GBK file saves it (`CodePage936.masks`), to their own key; made once.
     func lostLogKeys() -> [LogKey: LogKey] {
         if let made = lostLogKeysMade { return made }
-        var out: [LogKey: LogKey] = [:]
+        var out: [LogKey: LogKey] = [:], shared = Set<LogKey>()
         archive.state.each(.activity) { l in
             guard let c = l["customer"]?.ref, let at = l["at"]?.int, let text = l["summary"]?.text,
                   text.unicodeScalars.contains(where: { $0.value >= 0x80 && !(0x4E00...0x9FA5).contains($0.value) }) else { return }
-            for mask in CodePage936.masks(of: text) { out[Importer.logKey("C\(c)", at, mask)] = Importer.logKey("C\(c)", at, text) }
+            for mask in CodePage936.masks(of: text) {
+                let key = Importer.logKey("C\(c)", at, mask), own = Importer.logKey("C\(c)", at, text)
+                if let other = out[key], other != own { shared.insert(key) }
+                out[key] = own
+            }
         }
+        // (Two entries a masked text could be, 好😀 and 好😁 at one time: neither; one was
+        // taken, and an update changed the other: helper-216 4.)
+        for key in shared { out[key] = nil }
         lostLogKeysMade = out
         return out
     }

@@ -151,10 +151,10 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
             var runStart = -1, runScripts = Set<Int>(), previous: Int?
             var mixed = false
             // (What else GBK's pairs read as UTF-8 show and words seldom do: a combining mark on
-            // no ASCII letter, two symbols side by side, a word of accented Latin letters alone
-            // with no ASCII letter: 茅台 read as é and a combining ogonek, 泰山 as a combining mark
-            // and ɽ, 陆路 as ½·, 陌陌 as İİ were stored so, without a word: helper-214 1.)
-            var runCount = 0, runAllLatin = true, letterBefore = false, previousSymbol = false
+            // no ASCII letter, a word of accented Latin letters alone with no ASCII letter: 茅台
+            // read as é and a combining ogonek, 泰山 as a combining mark and ɽ, 陌陌 as İİ were
+            // stored so, without a word: helper-214 1.)
+            var runCount = 0, runAllLatin = true, letterBefore = false
             func endRun(at end: Int, letterAfter: Bool) {
                 if runStart >= 0, runCount >= 2, runAllLatin, !letterBefore, !letterAfter { mixed = true }
                 if runStart >= 0, found == nil, mixed { found = (line, runStart, end) }
@@ -164,7 +164,6 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
                 mixed = false
                 runCount = 0
                 runAllLatin = true
-                previousSymbol = false
             }
             while i < b.count {
                 let c = b[i]
@@ -184,10 +183,8 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
                 let cp = Int(c & 0x1F) << 6 | Int(b[i + 1] & 0x3F)
                 // A combining mark on a character of the run, or on no letter.
                 if (0x300...0x36F).contains(cp), i > runStart || !letterBefore { mixed = true }
-                // Two symbols side by side (½·; « and » stand beside letters).
-                let symbol = cp < 0xC0 || cp == 0xD7 || cp == 0xF7
-                if symbol && previousSymbol { mixed = true }
-                previousSymbol = symbol
+                // (Two symbols side by side were taken for GBK too, 陆路 read as ½·; but German §§,
+                // 45°±0.5°, ©®, «», ²³ are UTF-8 and were read as 搂搂, 掳卤: helper-216 2.)
                 runCount += 1
                 if script(c, b[i + 1]) != 0 { runAllLatin = false }
                 // (Letters side by side: a symbol between two ends the pair.)

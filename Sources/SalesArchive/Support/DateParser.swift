@@ -121,9 +121,9 @@ public enum DateParser {
         let clock = String(String.UnicodeScalarView(s[11..<19]))
         let parts = clock.split(separator: ":", omittingEmptySubsequences: false).map { $0.count == 2 ? Int($0) : nil }
         guard parts.count == 3, let h = parts[0], let m = parts[1], let sec = parts[2] else { return nil }
-        if h > 23 { return ("the hour \(h) is none: hours go from 00 to 23", "小时“\(h)”不存在，应为 00–23") }
-        if m > 59 { return ("the minute \(m) is none: minutes go from 00 to 59", "分钟“\(m)”不存在，应为 00–59") }
-        if sec > 59 { return ("the second \(sec) is none: seconds go from 00 to 59", "秒“\(sec)”不存在，应为 00–59") }
+        if h > 23 { return ("the hour \(h) is none: hours go from 00 to 23", "一天没有 \(h) 点，小时应在 0 到 23 之间") }
+        if m > 59 { return ("the minute \(m) is none: minutes go from 00 to 59", "分钟应在 0 到 59 之间，不能是 \(m)") }
+        if sec > 59 { return ("the second \(sec) is none: seconds go from 00 to 59", "秒数应在 0 到 59 之间，不能是 \(sec)") }
         // The offset after the time (and after a fraction of a second).
         var k = 19
         if k < s.count, s[k] == "." || s[k] == "," { k += 1; while k < s.count, ("0"..."9").contains(s[k]) { k += 1 } }
@@ -136,7 +136,7 @@ public enum DateParser {
         }
         if hours > 14 || minutes > 59 {
             return ("there is no offset from UTC \(zone): offsets go from -12:00 to +14:00 (Beijing time is +08:00)",
-                    "时区“\(zone)”不存在（应在 -12:00 到 +14:00 之间，北京时间为 +08:00）")
+                    "没有“\(zone)”这个时区（时区应在 -12:00 到 +14:00 之间，北京时间为 +08:00）")
         }
         return nil
     }
@@ -169,8 +169,11 @@ public enum DateParser {
             if let e = error as? ArchiveError, e.code == .invalidValue { throw error }  // (in the future: said so)
             // (What is wrong when that can be told: the zone of +99:00, the day of 2025-02-30: helper-215 2.)
             if let why = isoProblem(whole) {
-                throw ArchiveError(.invalidDate, "\(input): \(why.en); write e.g. 2026-03-05T14:30:00+08:00, or 2026-03-05 14:30 (this computer's time zone)",
-                                   zh: "“\(input)”有误：\(why.zh)。也可不写时区，如 2026-03-05 14:30，按本机时区计")
+                // (The example on the given day, which is past: 2026-03-05 was refused as to come:
+                // helper-217 1.)
+                let day = String(whole.prefix(10))
+                throw ArchiveError(.invalidDate, "\(input): \(why.en); it may also be written without the zone, e.g. \(day) 09:00 (this computer's time), or 上周五下午3点",
+                                   zh: "“\(input)”有误：\(why.zh)。也可以不写时区，直接写成 \(day) 09:00（按本机时间），或写“上周五下午3点”")
             }
             throw ArchiveError(.invalidDate, "\(input) is no time: write it as 2026-03-05T14:30:00+08:00 (an ISO time with its offset from UTC, or Z for UTC), or as 2026-03-05 14:30",
                                zh: "“\(input)”不是有效的时间：请写成 2026-03-05T14:30:00+08:00（ISO 格式，带时区；Z 表示 UTC），或 2026-03-05 14:30")
