@@ -160,8 +160,8 @@ public enum StageHistoryText {
         guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else { return what }
         guard let list = value as? [Any] else {
             // (What it is first: helper-215 3.)
-            return ("the stage history (stageHistory) is \(shown(value)), not a list in [ ] of moves such as {\"at\": \"2026-03-05T14:30:00+08:00\", \"from\": \"bidding\", \"to\": \"businessNegotiation\"}, each with a text \"reason\" if it has one",
-                    "阶段变更记录（stageHistory）填的是\(shownZH(value))，应为用 [ ] 括起的若干条变更，每条形如 {\"at\": \"2026-03-05T14:30:00+08:00\", \"from\": \"bidding\", \"to\": \"businessNegotiation\"}，填了原因的可加 \"reason\"（文字）")
+            return ("the stage history (stageHistory) is \(shown(value).en), not a list in [ ] of moves such as {\"at\": \"2026-03-05T14:30:00+08:00\", \"from\": \"bidding\", \"to\": \"businessNegotiation\"}, each with a text \"reason\" if it has one",
+                    "阶段变更记录（stageHistory）填的是\(shown(value).zh)，应为用 [ ] 括起的若干条变更，每条形如 {\"at\": \"2026-03-05T14:30:00+08:00\", \"from\": \"bidding\", \"to\": \"businessNegotiation\"}，填了原因的可加 \"reason\"（文字）")
         }
         for (i, item) in list.enumerated() {
             let n = i + 1
@@ -175,8 +175,8 @@ public enum StageHistoryText {
                             "阶段变更记录（stageHistory）第 \(n) 条缺少 \"\(key)\"（\(zh)），请补上，如 \"\(key)\": \(key == "at" ? "\"2026-03-05T14:30:00+08:00\"" : "\"bidding\"")")
                 }
                 guard v is String else {
-                    return ("move \(n) of the stage history (stageHistory) has \(shown(v)) as \"\(key)\" (\(en)), which is to be a text in double quotes",
-                            "阶段变更记录（stageHistory）第 \(n) 条的 \"\(key)\"（\(zh)）填的是\(shownZH(v))，应为用英文双引号括起的文字")
+                    return ("move \(n) of the stage history (stageHistory) has \(shown(v).en) as \"\(key)\" (\(en)), which is to be a text in double quotes",
+                            "阶段变更记录（stageHistory）第 \(n) 条的 \"\(key)\"（\(zh)）填的是\(shown(v).zh)，应为用英文双引号括起的文字")
                 }
             }
             if let at = move["at"] as? String, FieldFormat.instant(iso: at.trimmedWhitespace) == nil {
@@ -203,32 +203,22 @@ public enum StageHistoryText {
                         "阶段变更记录（stageHistory）第 \(n) 条中的 \"\(shown)\" 无法识别：每条只能有 \"at\"、\"from\"、\"to\" 和 \"reason\"（均为小写）")
             }
             if let r = move["reason"], !(r is String), !(r is NSNull) {
-                return ("move \(n) of the stage history (stageHistory) has \(shown(r)) as \"reason\", which is to be a text in double quotes, e.g. \"reason\": \"客户决定议标\"",
-                        "阶段变更记录（stageHistory）第 \(n) 条的 \"reason\"（原因）填的是\(shownZH(r))，应为用英文双引号括起的文字，如 \"reason\": \"客户决定议标\"")
+                return ("move \(n) of the stage history (stageHistory) has \(shown(r).en) as \"reason\", which is to be a text in double quotes, e.g. \"reason\": \"客户决定议标\"",
+                        "阶段变更记录（stageHistory）第 \(n) 条的 \"reason\"（原因）填的是\(shown(r).zh)，应为用英文双引号括起的文字，如 \"reason\": \"客户决定议标\"")
             }
         }
         return what
     }
 
-    private static func shown(_ v: Any) -> String {
+    /// A JSON value as a message names it, in both languages.
+    private static func shown(_ v: Any) -> (en: String, zh: String) {
         switch v {
-        case is NSNull: return "null"
-        case let n as NSNumber where String(cString: n.objCType) == "c": return n.boolValue ? "true" : "false"
-        case let n as NSNumber: return "the number \(n)"
-        case is [Any]: return "a list"
-        case is [String: Any]: return "an object"
-        default: return "a value"
-        }
-    }
-
-    private static func shownZH(_ v: Any) -> String {
-        switch v {
-        case is NSNull: return " null（空值）"
-        case let n as NSNumber where String(cString: n.objCType) == "c": return n.boolValue ? " true" : " false"
-        case let n as NSNumber: return "数字 \(n)"
-        case is [Any]: return "一个列表"
-        case is [String: Any]: return "一个对象"
-        default: return "其他值"
+        case is NSNull: return ("null", " null（空值）")
+        case let n as NSNumber where String(cString: n.objCType) == "c": return n.boolValue ? ("true", " true") : ("false", " false")
+        case let n as NSNumber: return ("the number \(n)", "数字 \(n)")
+        case is [Any]: return ("a list", "一个列表")
+        case is [String: Any]: return ("an object", "一个对象")
+        default: return ("a value", "其他值")
         }
     }
 

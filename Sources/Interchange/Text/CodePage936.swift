@@ -15,9 +15,15 @@ enum CodePage936 {
     static func holds(_ scalar: Unicode.Scalar, _ cd: iconv_t) -> Bool {
         if scalar.isASCII { return true }
         if (0x4E00...0x9FA5).contains(scalar.value) { return true }  // (GBK has every CJK ideograph of Unicode 1.1: asked of no iconv)
-        var utf8 = Array(String(scalar).utf8)
+        return converts(Array(String(scalar).utf8), cd)
+    }
+
+    /// Whether the converter `cd` (from UTF-8) takes all of `utf8`, one character, from a
+    /// fresh state.
+    static func converts(_ utf8: [UInt8], _ cd: iconv_t) -> Bool {
+        var input = utf8
         var out = [UInt8](repeating: 0, count: 8)
-        return utf8.withUnsafeMutableBufferPointer { i in
+        return input.withUnsafeMutableBufferPointer { i in
             out.withUnsafeMutableBufferPointer { o in
                 var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(i.baseAddress!).assumingMemoryBound(to: CChar.self)
                 var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(o.baseAddress!).assumingMemoryBound(to: CChar.self)

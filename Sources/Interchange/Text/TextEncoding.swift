@@ -480,16 +480,7 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
     static func inGB2312(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
         guard i + 3 <= b.count, let cd = iconv_open("GB2312", "UTF-8"), Int(bitPattern: cd) != -1 else { return false }
         defer { iconv_close(cd) }
-        var input = [b[i], b[i + 1], b[i + 2]]
-        var output = [UInt8](repeating: 0, count: 8)
-        return input.withUnsafeMutableBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
-                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress!).assumingMemoryBound(to: CChar.self)
-                var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress!).assumingMemoryBound(to: CChar.self)
-                var inLeft = 3, outLeft = 8
-                return iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) != -1 && inLeft == 0
-            }
-        }
+        return CodePage936.converts([b[i], b[i + 1], b[i + 2]], cd)
     }
 
     /// The length of the well-formed UTF-8 character at `i` (lead byte 0x80 or more), 0 if none.
