@@ -873,6 +873,65 @@ final class ExportTests: XCTestCase {
         }
     }
 
+    /// An archive with an entry logged twice at one time, a complaint filed twice, and a project
+    /// added twice (with --force) exported and imported into a new archive: every record came
+    /// back (the second of each was refused as the first's duplicate, and a log entry's project
+    /// of the shared name as ambiguous); the CSV of each kind imported back into the archive is
+    /// unchanged; a row given twice with one record id is still a duplicate.
+    func testTwinRecordsRoundTripAndImportBackUnchanged() throws {
+        let f = try populated()
+        let (first, second): (Entity, Entity) = try {
+            let a = try f.open()
+            for _ in 0..<2 {
+                try a.logActivity(customer: "C1", type: "call", summary: "询价", at: testNow - 4_000, now: testNow - 3_900)
+                try a.fileComplaint(customer: "C1", about: "售后部 李强", description: "上门维修迟到两天", receivedAt: testNow - 3_800, now: testNow - 3_800)
+            }
+            let first = try a.addProject(customer: "C1", name: "数据中心", now: testNow - 3_700)
+            let second = try a.addProject(customer: "C1", name: "数据中心", fields: [("budget", "80万")], now: testNow - 3_600)
+            try a.logActivity(customer: "C1", type: "visit", summary: "谈二期预算", at: testNow - 3_500, project: second.shortID, now: testNow - 3_500)
+            return (first, second)
+        }()
+        XCTAssertNotEqual(first.id, second.id)
+        for format in [Exporter.Format.xlsx, .json] {
+            var options = Exporter.Options(kinds: ImportKind.order, format: format, now: testNow)
+            options.includeSecret = true
+            let output = try Exporter.write(try f.open(), options: options)
+            let g = try ImportFixture(owner: "张伟")
+            let p = try g.importing(output.data, name: "export.\(format.rawValue)")
+            XCTAssertTrue(p.problems.isEmpty, "\(format): \(p.problems.map(\.reasonZH))")
+            let b = try g.open()
+            XCTAssertEqual(try comparable(b), try comparable(f.open()), "\(format)")
+            try b.loadContactLog()
+            XCTAssertEqual(b.state.all(.activity).filter { $0["summary"]?.text == "询价" }.count, 2, "\(format)")
+            XCTAssertEqual(Set(b.state.all(.complaint).filter { $0["description"]?.text == "上门维修迟到两天" }.compactMap { $0["number"]?.text }).count, 2, "\(format)")
+            // The entry is with the second 数据中心, the one of 80万.
+            let entry = try XCTUnwrap(b.state.all(.activity).first { $0["summary"]?.text == "谈二期预算" }, "\(format)")
+            let project = try XCTUnwrap(entry["project"]?.ref.flatMap { b.state.entity(.project, $0) }, "\(format)")
+            XCTAssertEqual(project["budget"], try f.open().state.entity(.project, second.id)?["budget"], "\(format)")
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: f.path))
+        for kind in [ImportKind.log, .complaints, .projects] {
+            let csv = try Exporter.write(try f.open(), options: Exporter.Options(kinds: [kind], format: .csv, now: testNow)).data
+            for onDuplicate in [ImportOptions.OnDuplicate.refuse, .update] {
+                let p = try f.importing(csv, name: "\(kind).csv", commit: false) { $0.onDuplicate = onDuplicate }
+                XCTAssertTrue(p.problems.isEmpty, "\(kind) \(onDuplicate): \(p.problems.map(\.reasonZH))")
+                XCTAssertEqual(p.counts[kind]?.new, 0, "\(kind) \(onDuplicate): \(p.counts)")
+                XCTAssertFalse(p.canCommit, "\(kind) \(onDuplicate): nothing changed")
+            }
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: f.path)), before)
+        // One record id on two rows is one record given twice: its duplicate, as before.
+        let twice = "记录号,客户名称,跟进方式,跟进时间,跟进内容\nL900,上海浦东发展银行,电话,2026-11-20 10:00,报价\nL900,上海浦东发展银行,电话,2026-11-20 10:00,报价\nL901,上海浦东发展银行,电话,2026-11-20 10:00,报价\n"
+        let g = try ImportFixture(owner: "李娜")
+        try g.open().addCustomer(name: "上海浦东发展银行", now: testNow - 100)
+        let p = try g.importing(Data(twice.utf8), name: "l.csv", commit: false)
+        XCTAssertEqual(p.problems.map(\.line), [3], "\(p.problems.map(\.reasonZH))")
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("与本文件第 2 行重复") == true, "\(p.problems.map(\.reasonZH))")
+        let q = try g.importing(Data(twice.utf8), name: "l.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertEqual(q.counts[.log]?.new, 2, "\(q.counts)")
+        XCTAssertEqual(q.counts[.log]?.duplicate, 1, "\(q.counts)")
+    }
+
     /// helper-177: a CSV export of an archive with two contacts of one name at a customer writes
     /// the second as its record id (R5) in 决策人, 联系人 and 投诉人, which was refused on import
     /// (a CSV file's ids are read as its own, and the name it advised named both). Such an id

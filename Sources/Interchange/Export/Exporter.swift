@@ -134,22 +134,25 @@ public enum Exporter {
         }
     }
 
-    /// Contacts whose name another contact of their customer shares (one added with --force),
-    /// or whose name reads as a record id (a contact named R25): referred to by their record id
-    /// (R7), which the file's 记录号 column resolves on import, not by a name that would find the
-    /// first of them, or another record (an unchanged export moved a reference to the contact
-    /// whose id the name was: helper-178).
+    /// Contacts and projects whose name another of their customer shares (one added with
+    /// --force), or whose name reads as a record id (a contact named R25): referred to by their
+    /// record id (R7, P9), which the file's 记录号 column resolves on import, not by a name that
+    /// would find the first of them, or another record (an unchanged export moved a reference to
+    /// the contact whose id the name was: helper-178; a log entry's project of a shared name
+    /// refused the import of the export as ambiguous).
     static func byIDContacts(_ state: ArchiveState) -> Set<UInt64> {
-        var seen: [String: UInt64] = [:]
         var shared = Set<UInt64>()
-        // (Removed ones too: a removed person and another of the name, live or removed, named by
-        // a record were read back as the other, or as none: helper-186 F3, F4.)
-        state.eachIncludingRemoved(.contact) { p in
-            guard let c = p["customer"]?.ref else { return }
-            let name = p["name"]?.text ?? ""
-            if Importer.recordID(name) != nil { shared.insert(p.id) }
-            let key = "\(c)|\(CompanyName.personKey(name))"
-            if let other = seen[key] { shared.formUnion([other, p.id]) } else { seen[key] = p.id }
+        for kind in [EntityKind.contact, .project] {
+            var seen: [String: UInt64] = [:]
+            // (Removed ones too: a removed person and another of the name, live or removed, named
+            // by a record were read back as the other, or as none: helper-186 F3, F4.)
+            state.eachIncludingRemoved(kind) { p in
+                guard let c = p["customer"]?.ref else { return }
+                let name = p["name"]?.text ?? ""
+                if Importer.recordID(name) != nil { shared.insert(p.id) }
+                let key = "\(c)|\(CompanyName.personKey(name))"
+                if let other = seen[key] { shared.formUnion([other, p.id]) } else { seen[key] = p.id }
+            }
         }
         return shared
     }
@@ -167,9 +170,14 @@ public enum Exporter {
         case (.vocabulary(.grade), .text(let s)): return .text(s == Grade.unrated.rawValue ? (Grade.unrated.label(zh: zh)) : s)
         case (.vocabulary(let vocab), .text(let s)): return .text(vocab.label(s, zh: zh) ?? s)
         case (_, .text(let s)): return .text(s)
-        case (_, .ref(let id)): return .text(byID.contains(id) ? EntityKind.contact.idPrefix + String(id) : name(id, state))
-        case (_, .refs(let ids)): return .text(ids.map { byID.contains($0) ? EntityKind.contact.idPrefix + String($0) : name($0, state) }.joined(separator: zh ? "、" : ", "))
+        case (_, .ref(let id)): return .text(byID.contains(id) ? recordID(id, state) : name(id, state))
+        case (_, .refs(let ids)): return .text(ids.map { byID.contains($0) ? recordID($0, state) : name($0, state) }.joined(separator: zh ? "、" : ", "))
         }
+    }
+
+    /// The record id (R7, P9) of a contact or project of `byIDContacts`.
+    private static func recordID(_ id: UInt64, _ state: ArchiveState) -> String {
+        (state.entityIncludingRemoved(.project, id) != nil ? EntityKind.project : .contact).idPrefix + String(id)
     }
 
     private static func name(_ id: UInt64, _ state: ArchiveState) -> String {

@@ -24,8 +24,29 @@ extension Importer.ChangeSetBuilder {
     }
 
     func archiveComplaint(_ key: LogKey) -> UInt64? {
-        if complaintsByKey == nil { complaintsByKey = Importer.recordsByKey(archive.state, .complaint, at: "receivedAt", text: "description", key: Importer.complaintKey) }
+        if complaintsByKey == nil {
+            var map: [LogKey: UInt64] = [:], twins: [LogKey: [UInt64]] = [:]
+            archive.state.each(.complaint) { t in
+                guard let c = t["customer"]?.ref, let at = t["receivedAt"]?.int else { return }
+                let key = Importer.complaintKey("C\(c)", at, t["description"]?.text ?? "")
+                if let other = map.updateValue(t.id, forKey: key) { twins[key, default: [other]].append(t.id) }
+            }
+            complaintsByKey = map
+            complaintTwins = twins.mapValues { $0.sorted() }
+        }
         return complaintsByKey?[key]
+    }
+
+    /// The archive's complaint of `key` row `r` stands for: of several of that key (one filed
+    /// twice), the one of the row's number (编号), else the first no earlier row of the file
+    /// stands for (`taken`), as the archive's export writes them (its second row was refused as
+    /// the first's duplicate, its number said to differ, on import into the archive it came from).
+    func archiveComplaint(_ key: LogKey, for r: Row, taken: (UInt64) -> Bool) -> UInt64? {
+        let last = archiveComplaint(key)
+        guard let twins = complaintTwins[key] else { return last }
+        let number = r.refs["number"].map { $0.trimmedWhitespace.uppercased() }
+        return twins.first { !taken($0) && archive.state.entity(.complaint, $0)?["number"]?.text?.uppercased() == number }
+            ?? twins.first { !taken($0) } ?? last
     }
 
     /// Which of the two the row's 撤诉/不成立时间 column says by its header alone (撤诉时间:
@@ -359,24 +380,30 @@ extension Importer.ChangeSetBuilder {
         // and text, when there is one (a row's 2026-03-01 for one received at 09:00 was
         // added again: helper-120).
         if DateParser.startOfDay(DateParser.localDay(received)) == received, !index.complaintKeys.contains(key), let twin = complaintOfDay(key) { key = twin }
-        if index.complaintKeys.contains(key) || logKeys[key] != nil {
+        var earlierRow = logKeys[key]
+        if let first = earlierRow, !index.complaintKeys.contains(key) {
+            earlierRow = earlierRecord(of: key, first: first, i, r) { row in
+                row.refs["number"].flatMap { $0.trimmedWhitespace.isEmpty ? nil : $0 } ?? row.sourceID
+            }
+        }
+        if index.complaintKeys.contains(key) || earlierRow != nil {
             if options.onDuplicate == .refuse, identical.contains(i) {
-                _ = unchangedOnce(i, r, record: archiveComplaint(key).map { "T\($0)" } ?? "", column: header(r, "description"), value: description)
+                _ = unchangedOnce(i, r, record: archiveComplaint(key, for: r, taken: { unchangedRecords["T\($0)"] != nil }).map { "T\($0)" } ?? "", column: header(r, "description"), value: description)
             } else if options.onDuplicate == .refuse {
                 _ = duplicateHint(i)
-                if let earlier = logKeys[key] {
+                if let earlier = earlierRow {
                     // (The earlier row's own sheet, a log row's too: it was said as this file's.)
                     let at = place(ofRow: earlier, from: r)
                     refuse(i, header(r, "description"), description, "the same complaint as \(at.en) (same customer, time and content)",
                            "与\(at.zh)是同一条投诉（客户、受理时间、投诉内容均相同）")
                 } else {
                     b.archiveDuplicates.insert(i)
-                    let t = archiveComplaint(key).flatMap { archive.state.entity(.complaint, $0) }
+                    let t = archiveComplaint(key, for: r, taken: { _ in false }).flatMap { archive.state.entity(.complaint, $0) }
                     let d: (en: String, zh: String) = t.map { differingWords(complaintDiffering($0, r, complainant: complainant)) } ?? ("", "")
                     refuse(i, header(r, "description"), description, "already in the archive as \(t.map { $0["number"]?.text ?? $0.shortID } ?? "a complaint") (same customer, time and content\(d.en))",
                            "档案中已有这条投诉（\(t.map { ($0["number"]?.text ?? $0.shortID) + "，" } ?? "")客户、受理时间、投诉内容均相同\(d.zh)）")
                 }
-            } else if options.onDuplicate == .update, logKeys[key] == nil, let id = archiveComplaint(key) {
+            } else if options.onDuplicate == .update, earlierRow == nil, let id = archiveComplaint(key, for: r, taken: { complaintUpdateRow[$0] != nil }) {
                 // The steps the archive's complaint has not had yet, from the row
                 // (通报, 处理, 回访): they were dropped without a word (helper-97); its
                 // 投诉人 as registered, and its 被投诉人/部门 and 渠道 as the sheet has them,
@@ -399,7 +426,8 @@ extension Importer.ChangeSetBuilder {
                 guard let status = updateComplaint(id, r, row: i) else { return }  // (a recorded step otherwise: refused)
                 if !fields.isEmpty { _ = add(.edit(.complaint, t.shortID, fields: fields), row: i) }
                 b.status[i] = fields.isEmpty ? status : .updated
-            } else if let first = complaintRowOfKey[key], case let d = Importer.complaintRowDiffering(rows[first], r, now: options.now), !d.isEmpty {
+            } else if let first = earlierRow.flatMap({ rows[$0].kind == .complaints ? $0 : nil }) ?? complaintRowOfKey[key],
+                      case let d = Importer.complaintRowDiffering(rows[first], r, now: options.now), !d.isEmpty {
                 // A second row of a complaint new in this file, with other values: they
                 // were dropped without a word (the row counted as a skipped duplicate),
                 // under --on-duplicate skip too (a duplicate to skip is one that gives
@@ -412,8 +440,10 @@ extension Importer.ChangeSetBuilder {
         }
         if refuseRemovedPeople(i, r, column: "complainant", kept: []) { return }
         if refusesStepGap(i, r, routed: (r.instants["managerNotifiedAt"] != nil, r.instants["directorNotifiedAt"] != nil), resolved: false) { return }
-        logKeys[key] = i
-        complaintRowOfKey[key] = i
+        if logKeys[key] == nil {  // (the first row of a key; the others are records of their own)
+            logKeys[key] = i
+            complaintRowOfKey[key] = i
+        }
         // The number the file gives it, when free (the customer was given it; they were all
         // numbered again: helper-201 4); said when another complaint has it.
         var number: String?

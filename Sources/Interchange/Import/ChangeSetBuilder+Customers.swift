@@ -576,12 +576,18 @@ extension Importer.ChangeSetBuilder {
         if let own, case let k = "\(customer)|\(Importer.personKey(name))" {
             if projects[k] == nil { projects[k] = (own.shortID, r.line) } else if projects[k]?.ref != own.shortID { sharedNames.insert("P|\(k)") }
         }
+        // (Unless the row's 记录号 is one of them, as for a contact: a CSV export of the projects
+        // was refused as not saying which.)
         if own == nil, projects["\(customer)|\(Importer.personKey(name))"] == nil, let owner = archiveID(customer),
-           case let same = archiveChildren(.project, of: owner).byKey[Importer.personKey(name)] ?? [], same.count > 1 {
+           case let same = archiveChildren(.project, of: owner).byKey[Importer.personKey(name)] ?? [], same.count > 1,
+           childRef(.project, customer: customer, name: name, id: r.sourceID, reference: true) == nil {
             refuseNamesakes(i, r, .project, column: header(r, "name"), value: name, customer: customer, name: name, same, reference: false)
             return
         }
-        if let existing = own?.shortID ?? childRef(.project, customer: customer, name: name) {
+        // (Two projects of one name the file gives distinct record ids, as an export of an
+        // archive where one was added again with --force does, are two, as contacts are: its
+        // import into a new archive was refused as a duplicate.)
+        if let existing = own?.shortID ?? childRef(.project, customer: customer, name: name, id: r.sourceID).flatMap({ distinctRecords(r, $0) ? nil : $0 }) {
             if own == nil, idContradictsName(i, r, .project, customer: customer, found: existing) { return }
             switch options.onDuplicate {
             case .refuse where identical.contains(i):
@@ -646,7 +652,10 @@ extension Importer.ChangeSetBuilder {
             }
         } else {
             if refuseRemovedPeople(i, r, column: "decisionMakers", kept: []) { return }
-            let n = add(.addProject(customer: customer, name: name, fields: fields), row: i)
+            // (At its first stage, with no history, since when the file says: an export's
+            // 进入阶段; it entered it at the import.)
+            let staysAtFirst = r.refs["stageHistory"] == nil && stage.map { SalesStage.read($0.trimmedWhitespace) == .infoDevelopment } != false
+            let n = add(.addProject(customer: customer, name: name, fields: fields, since: staysAtFirst ? r.instants["stageSince"] : nil), row: i)
             ref = "@\(n)"
             fileChildren[ref] = (customer, name, tables[r.mapped].table.name, r.line)
             fileFields[ref] = FileRecord(r.line, fields, table: tables[r.mapped].table.name)

@@ -3,8 +3,26 @@ import SalesArchive
 
 extension Importer.ChangeSetBuilder {
     func archiveEntry(_ key: LogKey) -> UInt64? {
-        if entriesByKey == nil { entriesByKey = Importer.recordsByKey(archive.state, .activity, at: "at", text: "summary") }
+        if entriesByKey == nil {
+            var map: [LogKey: UInt64] = [:], twins: [LogKey: [UInt64]] = [:]
+            archive.state.each(.activity) { e in
+                guard let c = e["customer"]?.ref, let at = e["at"]?.int else { return }
+                let key = Importer.logKey("C\(c)", at, e["summary"]?.text ?? "")
+                if let other = map.updateValue(e.id, forKey: key) { twins[key, default: [other]].append(e.id) }
+            }
+            entriesByKey = map
+            entryTwins = twins.mapValues { $0.sorted() }
+        }
         return entriesByKey?[key]
+    }
+
+    /// The archive's entry of `key` a row stands for: of several of that key (an entry logged
+    /// twice at one time), the first no earlier row of the file stands for (`taken`), each row
+    /// one of them, as the archive's export writes them (its second row was refused as the
+    /// first's duplicate on import into the archive it came from).
+    func archiveEntry(_ key: LogKey, taken: (UInt64) -> Bool) -> UInt64? {
+        let last = archiveEntry(key)
+        return entryTwins[key]?.first { !taken($0) } ?? last
     }
 
     /// The log entry `id` given the row's cells that differ from it (`.editLog`, the file
@@ -179,18 +197,21 @@ extension Importer.ChangeSetBuilder {
             key = original
             inArchive = true
         }
-        let earlierRow = inArchive ? logKeys[key] : logKeys.updateValue(i, forKey: key)
+        var earlierRow = inArchive ? logKeys[key] : logKeys.updateValue(i, forKey: key)
+        if let first = earlierRow, !inArchive {
+            logKeys[key] = first
+            earlierRow = earlierRecord(of: key, first: first, i, r) { $0.sourceID }
+        }
         if inArchive || earlierRow != nil {
-            if let earlierRow, !inArchive { logKeys[key] = earlierRow }
             if options.onDuplicate == .refuse, identical.contains(i) {
-                _ = unchangedOnce(i, r, record: archiveEntry(key).map { "L\($0)" } ?? "", column: header(r, "summary"), value: summary)
+                _ = unchangedOnce(i, r, record: archiveEntry(key, taken: { unchangedRecords["L\($0)"] != nil }).map { "L\($0)" } ?? "", column: header(r, "summary"), value: summary)
             } else if options.onDuplicate == .refuse {
                 if inArchive && earlierRow == nil { b.archiveDuplicates.insert(i) }
                 let (en, zh) = earlierRow.map { place(ofRow: $0, from: r) }.map { ("the same entry as \($0.en) (same customer, time and content)", "与\($0.zh)重复（客户、时间、内容均相同）") }
                     ?? ("already in the archive's contact log (same customer, time and content)", "档案中已有这条跟进记录（客户、时间、内容均相同）")
                 let hint = duplicateHint(i)
                 refuse(i, header(r, "summary"), summary, en + hint.0, zh + hint.1)
-            } else if options.onDuplicate == .update, inArchive, earlierRow == nil, let id = archiveEntry(key) {
+            } else if options.onDuplicate == .update, inArchive, earlierRow == nil, let id = archiveEntry(key, taken: { logUpdateRow[$0] != nil }) {
                 // The archive's entry with the row's other cells (next step, next date,
                 // way, place, people, project): they were dropped, and the file said to be
                 // in the archive already (helper-97).
@@ -223,6 +244,23 @@ extension Importer.ChangeSetBuilder {
                              nextStep: r.field("nextStep"), nextDate: r.field("nextDate"), location: r.field("location"))
         _ = add(.logActivity(entry), row: i)
         b.status[i] = .new
+    }
+
+    /// The earlier row that row `i`, of the same customer, time and content as row `first`, is
+    /// a second row of; nil when it is a record of its own: the file gives the two distinct
+    /// record ids (`id`: 记录号, or a complaint's 编号), as an export of an archive where an entry
+    /// was logged twice, or a complaint filed twice, does (its import into a new archive was
+    /// refused as a duplicate: the round trip broke).
+    func earlierRecord(of key: LogKey, first: Int, _ i: Int, _ r: Row, id: (Row) -> String?) -> Int? {
+        func given(_ row: Row) -> String? {
+            id(row).map { Importer.idKey($0.trimmedWhitespace) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        guard rows[first].kind == r.kind, let own = given(r), let firsts = given(rows[first]), own != firsts else { return first }
+        var byID = rowsOfKeyByID[key] ?? [firsts: first]
+        if let earlier = byID[own] { return earlier }
+        byID[own] = i
+        rowsOfKeyByID[key] = byID
+        return nil
     }
 
     /// The archive's log entries whose text has characters code page 936 lacks, by the key of

@@ -55,6 +55,9 @@ extension Importer {
         var mobiles: [String: (ref: String, line: Int)] = [:]
         var projects: [String: (ref: String, line: Int)] = [:]
         var logKeys: [LogKey: Int] = [:]
+        /// The rows of one log or complaint key (customer, time and content) that the file gives
+        /// distinct record ids or complaint numbers, by that id (`recordOfItsOwn`).
+        var rowsOfKeyByID: [LogKey: [String: Int]] = [:]
         /// The row of each complaint new in the file, by its key; the first row of each archive
         /// complaint a row updates.
         var complaintRowOfKey: [LogKey: Int] = [:]
@@ -195,9 +198,15 @@ extension Importer {
         // The archive's log entries by what makes them the same (made once, for the first row
         // that updates one).
         var entriesByKey: [LogKey: UInt64]?
+        /// The archive's entries of each key that several have (an entry logged twice at one
+        /// time), in id order; made with `entriesByKey`.
+        var entryTwins: [LogKey: [UInt64]] = [:]
         /// `lostLogKeys()`, once made.
         var lostLogKeysMade: [LogKey: LogKey]?
         var complaintsByKey: [LogKey: UInt64]?
+        /// The archive's complaints of each key that several have (one filed twice), in id
+        /// order; made with `complaintsByKey`.
+        var complaintTwins: [LogKey: [UInt64]] = [:]
         var complaintsByDay: [LogKey: LogKey?]?
 
         init(_ importer: Importer, rows: [Row], tables: [MappedTable], excluding excluded: Set<Int>, source: ImportSource, identical: Set<Int>) {

@@ -18,7 +18,8 @@ public enum ChangeOperation: Sendable {
     case restoreContact(String, reason: String = "", force: Bool = false)
     case addContact(customer: String, name: String, fields: [(String, String)])
     case logActivity(LogEntry)
-    case addProject(customer: String, name: String, fields: [(String, String)])
+    /// `since`: when it entered its first stage, if before now (an import of an export: its 进入阶段).
+    case addProject(customer: String, name: String, fields: [(String, String)], since: Int64? = nil)
     /// `at`: when the project entered the stage, when earlier than the change (a move made on
     /// Friday typed in on Monday); the change's time otherwise.
     case setStage(String, stage: String, reason: String?, at: Int64? = nil)
@@ -144,7 +145,7 @@ extension ChangeDraft {
         case let .logActivity(l):
             return try logActivity(customer: l.customer, type: l.type, summary: l.summary, at: l.at, contacts: l.contacts, project: l.project,
                                    nextStep: l.nextStep, nextDate: l.nextDate, location: l.location, now: now)
-        case let .addProject(customer, name, fields): return try addProject(customer: customer, name: name, fields: fields, now: now)
+        case let .addProject(customer, name, fields, since): return try addProject(customer: customer, name: name, fields: fields, since: since, now: now)
         case let .setStage(query, stage, reason, at): return try setStage(query, to: stage, reason: reason, at: at, now: now)
         case let .fileComplaint(customer, about, description, channel, complainant, receivedAt, number):
             return try fileComplaint(customer: customer, about: about, description: description, channel: channel, complainant: complainant,

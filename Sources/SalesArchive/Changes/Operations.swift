@@ -453,7 +453,7 @@ extension ChangeDraft {
     }
 
     @discardableResult
-    func addProject(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
+    func addProject(customer: String, name: String, fields: [(String, String)] = [], since: Int64? = nil, now: Int64) throws -> Entity {
         let c = try resolve(.customer, customer)
         let trimmed = try Self.name(name, of: .project)
         let id = newID()
@@ -461,7 +461,7 @@ extension ChangeDraft {
             FieldChange(field: Schema.number(.project, "customer"), old: nil, new: .ref(c.id)),
             FieldChange(field: Schema.number(.project, "name"), old: nil, new: .text(trimmed)),
             FieldChange(field: Schema.number(.project, "stage"), old: nil, new: .text(SalesStage.infoDevelopment.rawValue)),
-            FieldChange(field: Schema.number(.project, "stageSince"), old: nil, new: .int(now)),
+            FieldChange(field: Schema.number(.project, "stageSince"), old: nil, new: .int(min(since ?? now, now))),
         ] + (try self.changes(.project, fields, existing: nil, now: now, protected: ProtectedFields.newProject, customer: c.id))
         try commit([ChangeEvent(.create, .project, id, changes)], now: now)
         return state.entity(.project, id)!
