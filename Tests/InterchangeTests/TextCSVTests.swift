@@ -192,6 +192,20 @@ final class TextCSVTests: XCTestCase {
         XCTAssertThrowsError(try ImportSource.read(short, fileName: "short.csv")) { error in
             XCTAssertTrue((error as? InterchangeError)?.reason.contains("Line 2 is UTF-8 text") ?? false, "\(error)")
         }
+        // A UTF-8 line of European names alone (Jörg read as GBK is J枚rg: a Chinese character
+        // inside a Latin word): refused too (helper-216 1: stored as J枚rg M眉ller). GBK's own
+        // pinyin letters (José) and a Chinese character after a Latin name (Tony毛) are GBK.
+        for line in ["Jörg Müller GmbH,A,Maschinenbau", "Société Générale,B,Banque", "Łukasz Wiśniewski,C,"] {
+            let european = try Tool.run("iconv", ["-f", "UTF-8", "-t", "GBK"], input: Data("name,grade,industry\n腾讯科技有限公司,B,互联网\n".utf8)) + Data("\(line)\n".utf8)
+            XCTAssertEqual(TextEncoding.detect(european), .gb18030, line)
+            XCTAssertThrowsError(try ImportSource.read(european, fileName: "eu.csv"), line) { error in
+                XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("第 3 行是 UTF-8 编码") ?? false, "\(line): \(error)")
+            }
+        }
+        for line in ["José Martínez,A,机械", "Tony毛,B,互联网", "Lü Bu,C,"] {
+            let genuine = try Tool.run("iconv", ["-f", "UTF-8", "-t", "GBK"], input: Data("name,grade,industry\n腾讯,B,互联网\n\(line)\n".utf8))
+            XCTAssertEqual(try TextEncoding.decode(genuine, as: .gb18030), "name,grade,industry\n腾讯,B,互联网\n\(line)\n", line)
+        }
         // A GBK line with a traditional or rarer character that reads as UTF-8 too (鋼板厂 as 䓰峧):
         // GBK, not refused (helper-214 2); and asked for as GBK, a file is read so (it was refused).
         for name in ["鋼板厂", "鎮村公司", "鋼為工", "閱茶工"] {

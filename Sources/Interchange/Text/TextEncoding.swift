@@ -450,11 +450,14 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
     /// character has (华为 is E5 8D 8E E4 B8 BA; a UTF-8 line of the commonest short names went
     /// unseen, stored as 鍗庝负: helper-212 5). Of 2,000,000 random GB2312 strings of three to eight
     /// characters, 80 were well-formed UTF-8 with two such characters and none had such a byte.
+    /// One character is enough when it is an accented Latin letter between two ASCII letters
+    /// (Jörg): read as GBK, a Chinese character inside a Latin word on a line whose every other
+    /// byte is ASCII.
     static func utf8LineStart(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         let n = b.count
         var start = 0
         while start < n {
-            var i = start, wide = 0, wellFormed = true, belowGB2312 = false
+            var i = start, wide = 0, wellFormed = true, belowGB2312 = false, latinInWord = false
             var wideStarts: [Int] = []
             while i < n && b[i] != 0x0A && b[i] != 0x0D {
                 let c = b[i]
@@ -462,6 +465,10 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
                 let length = utf8Length(b, at: i)
                 if length == 0 { wellFormed = false; break }
                 if length >= 3 { wide += 1; if wideStarts.count < 2 { wideStarts.append(i) } }
+                // (An accented Latin letter, U+00C0–U+017F, inside a word: Jörg, Müller. Read as
+                // GBK it is one Chinese character between two Latin letters, J枚rg, M眉ller,
+                // stored so without a word: helper-216 1.)
+                if length == 2, (0xC3...0xC5).contains(c), i > start, i + 2 < n, isASCIILetter(b[i - 1]), isASCIILetter(b[i + 2]) { latinInWord = true }
                 for k in i..<(i + length) where b[k] <= 0xA0 { belowGB2312 = true }
                 i += length
             }
@@ -469,12 +476,14 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
             // GBK line with a traditional or rarer character, 鋼板厂, reads as 䓰峧 and was
             // refused: helper-214 2. None of 500,000 such lines of two to six characters, and 95 %
             // of two-character UTF-8 names, are so.)
-            if wellFormed && (wide >= 3 || (wide >= 2 && belowGB2312 && wideStarts.allSatisfy { inGB2312(b, at: $0) })) { return start }
+            if wellFormed && (wide >= 3 || latinInWord || (wide >= 2 && belowGB2312 && wideStarts.allSatisfy { inGB2312(b, at: $0) })) { return start }
             while i < n && b[i] != 0x0A && b[i] != 0x0D { i += 1 }  // (the rest of a line that is not)
             start = i + 1
         }
         return nil
     }
+
+    static func isASCIILetter(_ c: UInt8) -> Bool { (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) }
 
     /// Whether the UTF-8 character at `i` (well-formed, three bytes) is one GB2312 holds.
     static func inGB2312(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
