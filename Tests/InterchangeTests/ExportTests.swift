@@ -157,7 +157,7 @@ final class ExportTests: XCTestCase {
         let made = try copy.stageMoves()[try copy.resolve(.project, "门店收银系统").id]
         XCTAssertEqual(made?.map(\.to), [.projectInitiation, .businessNegotiation, .bidding, .contract])
         XCTAssertEqual(made?.last?.at, t + 3 * 86_400, "the row's 进入阶段")
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("项目“门店收银系统”：“阶段变更记录”最后停在“3 招投标”，但当前阶段填的是“5 合同签订与执行”，导入时将在这些变更之后补记一次变更：3 招投标 → 5 合同签订与执行") }, "said (helper-214 8) \(p.warnings.map(\.reasonZH))")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("项目“门店收银系统”：“阶段变更记录”中最后一次变更为“3 招投标”，但当前阶段填的是“5 合同签订与执行”。导入时将在记录末尾补记一次变更（3 招投标 → 5 合同签订与执行）") }, "said (helper-214 8) \(p.warnings.map(\.reasonZH))")
         let swapped = try csv { rows in
             let lines = StageHistoryText.text(original[shop]!, zh: true).components(separatedBy: "\n")
             rows[row][history] = .text([lines[0], lines[3], lines[1], lines[2]].joined(separator: "\n"))
@@ -487,9 +487,13 @@ final class ExportTests: XCTestCase {
         // A value that is no time, or a time to come, is said (it was dropped unsaid: helper-202 4).
         let g = try ImportFixture(owner: "李雷")
         try g.importing(Data("客户名称\n甲有限公司\n".utf8), name: "c.csv")
-        let p = try g.importing(Data("客户,项目名称,阶段,进入阶段\n甲有限公司,一期,2,垃圾\n甲有限公司,二期,3,2099-01-01\n".utf8), name: "p.csv")
-        XCTAssertEqual(p.counts[.projects]?.new, 2, "\(p.problems)")
-        for (line, value, name) in [(2, "垃圾", "一期"), (3, "2099-01-01", "二期")] {
+        // At the first stage too (helper-218 5), where a time is kept (a project new in the list
+        // since a date).
+        let p = try g.importing(Data("客户,项目名称,阶段,进入阶段\n甲有限公司,一期,2,垃圾\n甲有限公司,二期,3,2099-01-01\n甲有限公司,三期,1,2099-01-01\n甲有限公司,四期,,2026-11-01\n".utf8), name: "p.csv")
+        XCTAssertEqual(p.counts[.projects]?.new, 4, "\(p.problems)")
+        XCTAssertEqual(p.warnings.filter { $0.reasonZH.contains("进入当前阶段的时间已按导入时间记录") }.map(\.line), [2, 3, 4], "\(p.warnings.map(\.reasonZH))")
+        XCTAssertEqual(try g.open().state.all(.project).first { $0["name"]?.text == "四期" }?["stageSince"]?.int.map(DateParser.localDay), DateParser.day(year: 2026, month: 11, day: 1))
+        for (line, value, name) in [(2, "垃圾", "一期"), (3, "2099-01-01", "二期"), (4, "2099-01-01", "三期")] {
             XCTAssertTrue(p.warnings.contains { $0.line == line && $0.reasonZH == "“\(value)”不是有效时间，或晚于当前时间，项目“\(name)”进入当前阶段的时间已按导入时间记录" }, "\(p.warnings.map(\.reasonZH))")
         }
     }
@@ -886,6 +890,7 @@ final class ExportTests: XCTestCase {
                 try a.logActivity(customer: "C1", type: "call", summary: "询价", at: testNow - 4_000, now: testNow - 3_900)
                 try a.fileComplaint(customer: "C1", about: "售后部 李强", description: "上门维修迟到两天", receivedAt: testNow - 3_800, now: testNow - 3_800)
             }
+            try a.addContact(customer: "C1", name: "王敏", fields: [("title", "工程师")], now: testNow - 3_750)  // (a second 王敏)
             let first = try a.addProject(customer: "C1", name: "数据中心", now: testNow - 3_700)
             let second = try a.addProject(customer: "C1", name: "数据中心", fields: [("budget", "80万")], now: testNow - 3_600)
             try a.logActivity(customer: "C1", type: "visit", summary: "谈二期预算", at: testNow - 3_500, project: second.shortID, now: testNow - 3_500)
@@ -920,6 +925,27 @@ final class ExportTests: XCTestCase {
             }
         }
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: f.path)), before)
+        // A third twin logged (and filed) since, in another export of the source, is one new
+        // record in the archive that has two (helper-218 3: it was skipped, or refused).
+        let h = try ImportFixture(owner: "张伟")
+        var all = Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)
+        all.includeSecret = true
+        try h.importing(try Exporter.write(try f.open(), options: all).data, name: "first.xlsx")
+        try {
+            let a = try f.open()
+            try a.logActivity(customer: "C1", type: "call", summary: "询价", at: testNow - 4_000, now: testNow - 1_000)
+            try a.fileComplaint(customer: "C1", about: "售后部 李强", description: "上门维修迟到两天", receivedAt: testNow - 3_800, now: testNow - 900)
+        }()
+        let again = try Exporter.write(try f.open(), options: all).data
+        for onDuplicate in [ImportOptions.OnDuplicate.refuse, .skip, .update] {
+            let p = try h.importing(again, name: "again.xlsx", commit: false) { $0.onDuplicate = onDuplicate }
+            XCTAssertTrue(p.problems.isEmpty, "\(onDuplicate): \(p.problems.map(\.reasonZH))")
+            XCTAssertEqual(p.counts[.log]?.new, 1, "\(onDuplicate): \(p.counts)")
+            XCTAssertEqual(p.counts[.complaints]?.new, 1, "\(onDuplicate): \(p.counts)")
+        }
+        try h.importing(again, name: "again.xlsx")
+        XCTAssertEqual(try comparable(h.open()), try comparable(f.open()))
+
         // One record id on two rows is one record given twice: its duplicate, as before.
         let twice = "记录号,客户名称,跟进方式,跟进时间,跟进内容\nL900,上海浦东发展银行,电话,2026-11-20 10:00,报价\nL900,上海浦东发展银行,电话,2026-11-20 10:00,报价\nL901,上海浦东发展银行,电话,2026-11-20 10:00,报价\n"
         let g = try ImportFixture(owner: "李娜")
@@ -930,6 +956,17 @@ final class ExportTests: XCTestCase {
         let q = try g.importing(Data(twice.utf8), name: "l.csv", commit: false) { $0.onDuplicate = .skip }
         XCTAssertEqual(q.counts[.log]?.new, 2, "\(q.counts)")
         XCTAssertEqual(q.counts[.log]?.duplicate, 1, "\(q.counts)")
+        // Imported again, the row repeating an id is that duplicate still, and the rows of the
+        // other ids the archive's entries (helper-218 4: the repeat took the next entry, and the
+        // last row was refused as in the archive).
+        let repeated = "记录号,客户名称,跟进方式,跟进时间,跟进内容\nL6,上海浦东发展银行,电话,2026-11-20 11:00,回访\nL7,上海浦东发展银行,电话,2026-11-20 11:00,回访\nL6,上海浦东发展银行,电话,2026-11-20 11:00,回访\nL9,上海浦东发展银行,电话,2026-11-20 11:00,回访\n"
+        let once = try g.importing(Data(repeated.utf8), name: "r.csv") { $0.onlyValid = true }
+        XCTAssertEqual(once.counts[.log]?.new, 3, "\(once.counts)")
+        XCTAssertEqual(once.problems.map(\.line), [4], "\(once.problems.map(\.reasonZH))")
+        let twiceOver = try g.importing(Data(repeated.utf8), name: "r.csv", commit: false)
+        XCTAssertEqual(twiceOver.problems.map(\.line), [4], "\(twiceOver.problems.map(\.reasonZH))")
+        XCTAssertTrue(twiceOver.problems.first?.reasonZH.contains("第 2 行") == true, "\(twiceOver.problems.map(\.reasonZH))")
+        XCTAssertEqual(twiceOver.counts[.log]?.unchanged, 3, "\(twiceOver.counts)")
     }
 
     /// helper-177: a CSV export of an archive with two contacts of one name at a customer writes

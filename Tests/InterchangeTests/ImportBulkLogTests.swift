@@ -62,7 +62,7 @@ final class ImportBulkLogTests: XCTestCase {
         let (bulk, general) = try previews(gbk, in: f)
         XCTAssertFalse(bulk.plannedInBulk, "the ? of a GBK save: the general reading")
         Self.assertSame(bulk, general, "GBK with ?")
-        XCTAssertTrue(bulk.warnings.contains { $0.line == 2 && $0.reasonZH.contains("第 2 行含有问号：如原为这类字符，新增或修改的内容中将是问号") }, "\(bulk.warnings.map(\.reasonZH))")
+        XCTAssertTrue(bulk.warnings.contains { $0.line == 2 && $0.reasonZH.contains("第 2 行含有问号。如果这些问号原本是这类字符，导入后新增或修改的内容中也会是问号") }, "\(bulk.warnings.map(\.reasonZH))")
         let plain = try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: Data(text.replacingOccurrences(of: "?", with: "").utf8))
         XCTAssertTrue(try f.importing(plain, name: "跟进.csv", commit: false).plannedInBulk, "no ?: the bulk path")
         XCTAssertTrue(try f.importing(Data(("\u{FEFF}" + text).utf8), name: "跟进.csv", commit: false).plannedInBulk, "UTF-8: its ? were typed")

@@ -201,7 +201,7 @@ final class ImportTests: XCTestCase {
         let beside = "客户名称,客户等级,行业,备注\r\n华为技术有限公司,A,通信,客户很满意 ? 预算 ?500万\r\n"
         let kept = try f.importing(try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: utf8(beside)), name: "c3.csv") { $0.onDuplicate = .update }
         XCTAssertEqual(kept.counts[.customers]?.unchanged, 1, "\(kept.problems)")
-        XCTAssertTrue(kept.warnings.contains { $0.reasonZH.contains("无法确定文件中的问号是原有的问号还是被替换的字符，因此“备注”保留档案中的原内容，文件中对“备注”的修改未导入") }, "\(kept.warnings.map(\.reasonZH))")
+        XCTAssertTrue(kept.warnings.contains { $0.reasonZH.contains("无法确定其中的问号是原本就有的，还是由表情符号等字符变成的，因此“备注”保留档案中的原内容，文件中对“备注”的修改未导入") }, "\(kept.warnings.map(\.reasonZH))")
         // (Counted as a value left out: the summary said "nothing to update, the archive's
         // records are already as the file has them".)
         XCTAssertEqual(kept.valuesLeftOut, 1)
@@ -220,7 +220,7 @@ final class ImportTests: XCTestCase {
         // A record the file adds with ? is said once for the file (helper-205 4: 新客户? 很有希望, no word).
         let added = "客户名称,客户等级,行业,备注\r\n新客户有限公司,B,零售,新客户? 很有希望\r\n丙有限公司,C,零售,普通\r\n"
         let n = try f.importing(try Tool.run("iconv", ["-f", "UTF-8", "-t", "CP936"], input: utf8(added)), name: "c5.csv", commit: false)
-        XCTAssertTrue(n.warnings.contains { $0.line == 2 && $0.reasonZH.contains("第 2 行含有问号：如原为这类字符，新增或修改的内容中将是问号") }, "\(n.warnings.map(\.reasonZH))")
+        XCTAssertTrue(n.warnings.contains { $0.line == 2 && $0.reasonZH.contains("第 2 行含有问号。如果这些问号原本是这类字符，导入后新增或修改的内容中也会是问号") }, "\(n.warnings.map(\.reasonZH))")
         XCTAssertTrue(ImportSource.hasFourByteGB18030(try Tool.run("iconv", ["-f", "UTF-8", "-t", "GB18030"], input: utf8("𠮷"))))
         XCTAssertFalse(ImportSource.hasFourByteGB18030(try Tool.run("iconv", ["-f", "UTF-8", "-t", "GB18030"], input: utf8("中文 abc ￥"))))
         // The check itself: runs of lost characters, a literal ? after one, and what is no copy.
@@ -258,16 +258,16 @@ final class ImportTests: XCTestCase {
         // (Per character and per UTF-16 unit, as Excel has been seen to write them.)
         let file = try gbk("客户名称,客户等级\r\nBj?rn AB,A\r\n上海??科技有限公司,C\r\n甲?公司,B\r\n华?技术有限公司,A\r\n")
         let refused = try f.importing(file, name: "c2.csv", commit: false)
-        let said = refused.problems.filter { $0.reasonZH.contains("除变成“?”的字符外名称相同：文件按 GBK 编码保存，GBK 无法表示的字符已变成“?”") }
+        let said = refused.problems.filter { $0.reasonZH.contains("名称除已变成“?”的字符外完全一致（文件按 GBK 编码保存，表情符号等 GBK 不支持的字符会变成“?”）") }
         XCTAssertEqual(said.map(\.line), [2], "\(refused.problems.map(\.reasonZH))")
         XCTAssertEqual(refused.counts[.customers]?.unchanged, 1, "上海??科技有限公司, C as in the archive: unchanged, not refused")
         XCTAssertTrue(said[0].reasonZH.contains("C1 Björn AB") && said[0].reasonZH.contains("但客户等级与档案记录不一致"), said[0].reasonZH)
         XCTAssertFalse(said[0].reasonZH.contains("））"), "no brackets in brackets (helper-215 1)")
         XCTAssertEqual(refused.counts[.customers]?.new, 1, "华?技术 has a ? where GBK holds 为: new")
         // 甲?公司 could be 甲😀 or 甲😁: refused naming both, not added as a third (helper-214 3).
-        XCTAssertTrue(refused.problems.contains { $0.line == 4 && $0.reasonZH.hasPrefix("无法确定“甲?公司”是档案中的哪一家客户（C3 甲😀公司、C4 甲😁公司）") }, "\(refused.problems.map(\.reasonZH))")
+        XCTAssertTrue(refused.problems.contains { $0.line == 4 && $0.reasonZH.hasPrefix("文件按 GBK 编码保存，表情符号等字符已变成“?”，因此无法确定“甲?公司”是档案中的哪一家客户（可能是 C3 甲😀公司、C4 甲😁公司），本行无法导入") }, "\(refused.problems.map(\.reasonZH))")
         let log = try f.importing(try gbk("客户名称,联系人姓名\r\n甲?公司,赵六\r\n"), name: "c6.csv", commit: false) { $0.kind = .contacts }
-        XCTAssertTrue(log.problems.contains { $0.reasonZH.hasPrefix("无法确定“甲?公司”是档案中的哪一家客户（C3 甲😀公司、C4 甲😁公司）") }, "\(log.problems.map(\.reasonZH))")
+        XCTAssertTrue(log.problems.contains { $0.reasonZH.hasPrefix("文件按 GBK 编码保存，表情符号等字符已变成“?”，因此无法确定“甲?公司”是档案中的哪一家客户（可能是 C3 甲😀公司、C4 甲😁公司），本行无法导入") }, "\(log.problems.map(\.reasonZH))")
         let skipped = try f.importing(file, name: "c2.csv", commit: false) { $0.onDuplicate = .skip }
         XCTAssertEqual(skipped.counts[.customers]?.duplicate, 2, "\(skipped.problems.map(\.reasonZH))")
         XCTAssertTrue(skipped.warnings.contains { $0.line == 2 && $0.reasonZH.hasPrefix("“Bj?rn AB”即档案中的 C1 Björn AB：文件按 GBK 编码保存") }, "\(skipped.warnings.map(\.reasonZH))")

@@ -193,9 +193,11 @@ final class TextCSVTests: XCTestCase {
             XCTAssertTrue((error as? InterchangeError)?.reason.contains("Line 2 is UTF-8 text") ?? false, "\(error)")
         }
         // A UTF-8 line of European names alone (Jörg read as GBK is J枚rg: a Chinese character
-        // inside a Latin word): refused too (helper-216 1: stored as J枚rg M眉ller). GBK's own
-        // pinyin letters (José) and a Chinese character after a Latin name (Tony毛) are GBK.
-        for line in ["Jörg Müller GmbH,A,Maschinenbau", "Société Générale,B,Banque", "Łukasz Wiśniewski,C,"] {
+        // glued to a Latin word): refused too (helper-216 1: stored as J枚rg M眉ller; helper-218 1:
+        // Nestl茅, 艩koda). GBK's own pinyin letters (José) and a line with other Chinese (Tony毛,
+        // 互联网) are GBK.
+        for line in ["Jörg Müller GmbH,A,Maschinenbau", "Société Générale,B,Banque", "Łukasz Wiśniewski,C,", "Nestlé,A,", "Café Lumière,B,",
+                     "Škoda Auto,C,", "Émile Zola,A,", "Ågren AB,B,", "Dvořák,C,", "Zoë,A,"] {
             let european = try Tool.run("iconv", ["-f", "UTF-8", "-t", "GBK"], input: Data("name,grade,industry\n腾讯科技有限公司,B,互联网\n".utf8)) + Data("\(line)\n".utf8)
             XCTAssertEqual(TextEncoding.detect(european), .gb18030, line)
             XCTAssertThrowsError(try ImportSource.read(european, fileName: "eu.csv"), line) { error in
@@ -206,6 +208,17 @@ final class TextCSVTests: XCTestCase {
             let genuine = try Tool.run("iconv", ["-f", "UTF-8", "-t", "GBK"], input: Data("name,grade,industry\n腾讯,B,互联网\n\(line)\n".utf8))
             XCTAssertEqual(try TextEncoding.decode(genuine, as: .gb18030), "name,grade,industry\n腾讯,B,互联网\n\(line)\n", line)
         }
+        // A GBK line whose every character reads as UTF-8 too (Tony毛Lee as TonyëLee) cannot be
+        // told from a pasted one: the refusal shows both readings and offers --encoding gbk, which
+        // reads it as it is (helper-218 6).
+        let both = try Tool.run("iconv", ["-f", "UTF-8", "-t", "GBK"], input: Data("name,grade\n腾讯,B\nTony毛Lee,A\n".utf8))
+        XCTAssertThrowsError(try ImportSource.read(both, fileName: "both.csv")) { error in
+            let e = error as? InterchangeError
+            XCTAssertTrue(e?.reasonZH.contains("第 3 行是 UTF-8 编码，但文件目前按 GBK/GB18030 编码读取，这样该行存入档案后会变成乱码（按 GBK 读为“Tony毛Lee,A”，按 UTF-8 读为“TonyëLee,A”）") ?? false, e?.reasonZH ?? "")
+            XCTAssertTrue(e?.reason.contains("(as GBK it reads “Tony毛Lee,A”, as UTF-8 “TonyëLee,A”)") ?? false, e?.reason ?? "")
+            XCTAssertTrue(e?.hintZH?.contains("如果该行按 GBK 读出的内容正确，请加上 --encoding gbk 重新导入") ?? false, e?.hintZH ?? "")
+        }
+        XCTAssertEqual(try TextEncoding.decode(both, as: .gb18030, refusingPastedUTF8: false), "name,grade\n腾讯,B\nTony毛Lee,A\n")
         // A GBK line with a traditional or rarer character that reads as UTF-8 too (鋼板厂 as 䓰峧):
         // GBK, not refused (helper-214 2); and asked for as GBK, a file is read so (it was refused).
         for name in ["鋼板厂", "鎮村公司", "鋼為工", "閱茶工"] {

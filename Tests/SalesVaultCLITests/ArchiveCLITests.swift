@@ -433,9 +433,9 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         FileManager.default.createFile(atPath: empty.appendingPathComponent("李娜.svault").path, contents: Data())
         let one = try runTool(["undo", "B1", "--password-file", dir.path("pw"), "--lang", "zh"], environment: bare, cwd: empty)
         XCTAssertEqual(one.status, 64, one.stderr)
-        XCTAssertTrue(one.stderr.contains("当前文件夹中有档案 李娜.svault。请在命令后加上 -a 李娜.svault，即：salesvault undo B1 --password-file "), one.stderr)
+        XCTAssertTrue(one.stderr.contains("当前文件夹中有一份档案：李娜.svault。请在命令后加上 -a 李娜.svault 指明使用它，完整命令为：salesvault undo B1 --password-file "), one.stderr)
         FileManager.default.createFile(atPath: empty.appendingPathComponent("王芳.svault").path, contents: Data())
         let twoHere = try runTool(["undo", "B1", "--lang", "zh"], environment: bare, cwd: empty)
-        XCTAssertTrue(twoHere.stderr.contains("当前文件夹中有 2 份档案：李娜.svault、王芳.svault。请在命令后用 -a 指明要用哪一份"), twoHere.stderr)
+        XCTAssertTrue(twoHere.stderr.contains("当前文件夹中有 2 份档案：李娜.svault、王芳.svault。请在命令后加上 -a 和档案名，指明要使用哪一份"), twoHere.stderr)
     }
 }

@@ -560,6 +560,22 @@ extension EverydayCLITests {
         XCTAssertEqual(people.first { $0["name"] as? String == "李雷" }?["customer"] as? String, "C1", list)
     }
 
+    /// A customer whose full name is another's id (a customer named C1): the question says to
+    /// give its id, and the other's full name, each of which finds its record (it asked for the
+    /// full name, which was the same text again).
+    func testACustomerNamedLikeAnotherCustomersIDIsAskedForItsID() throws {
+        try sv(["customer", "add", "华为"], day: 0)  // C1
+        try sv(["customer", "add", "C1"], day: 0)  // C2
+        for lang in ["zh", "en"] {
+            let asked = try sv(["customer", "show", "C1", "--lang", lang], day: 0, expect: 8)
+            XCTAssertTrue(asked.stderr.contains(lang == "zh" ? "“C1”既是 C1 华为的编号，又是 C2 的名称，无法确定指的是哪一个。如指 C1，请改为输入其完整名称“华为”；如指 C2，请输入其编号 C2"
+                                                : "C1 is both the id of C1 华为 and the name of C2 C1; for C1, give its full name 华为; for C2, give its id C2"), asked.stderr)
+            XCTAssertFalse(asked.stderr.contains("请输入完整名称，不要用编号") || asked.stderr.contains("give the full name, not the id"), asked.stderr)
+        }
+        XCTAssertTrue(try sv(["customer", "show", "C2"], day: 0).stdout.contains("C1"))
+        XCTAssertTrue(try sv(["customer", "show", "华为"], day: 0).stdout.contains("华为"))
+    }
+
     /// `project add` of a project the customer already has (the same name, spaces, width and
     /// traditional characters aside) asks for `--force`, as `contact add` does (it was taken
     /// without a word); another customer's project of that name is no duplicate.

@@ -380,30 +380,40 @@ extension Importer.ChangeSetBuilder {
         // and text, when there is one (a row's 2026-03-01 for one received at 09:00 was
         // added again: helper-120).
         if DateParser.startOfDay(DateParser.localDay(received)) == received, !index.complaintKeys.contains(key), let twin = complaintOfDay(key) { key = twin }
-        var earlierRow = logKeys[key]
-        if let first = earlierRow, !index.complaintKeys.contains(key) {
-            earlierRow = earlierRecord(of: key, first: first, i, r) { row in
-                row.refs["number"].flatMap { $0.trimmedWhitespace.isEmpty ? nil : $0 } ?? row.sourceID
+        // (A complaint's own id in a file: its number, else its 记录号.)
+        let complaintID: (Row) -> String? = { row in row.refs["number"].flatMap { $0.trimmedWhitespace.isEmpty ? nil : $0 } ?? row.sourceID }
+        var inArchive = index.complaintKeys.contains(key)
+        var assigned: (record: UInt64, repeatOf: Int?)?
+        if inArchive, let fileID = fileRecordID(r, complaintID(r)) {
+            let last = archiveComplaint(key)
+            let number = r.refs["number"]?.trimmedWhitespace.uppercased()
+            assigned = archiveTwin(key, fileID, i, among: complaintTwins[key] ?? last.map { [$0] } ?? []) { [archive] in
+                archive.state.entity(.complaint, $0)?["number"]?.text?.uppercased() == number
             }
+            if assigned == nil { inArchive = false }
         }
-        if index.complaintKeys.contains(key) || earlierRow != nil {
+        var earlierRow = inArchive ? nil : logKeys[key]
+        if let first = earlierRow {
+            earlierRow = earlierRecord(of: key, first: first, i, r, id: complaintID)
+        }
+        if inArchive || earlierRow != nil {
             if options.onDuplicate == .refuse, identical.contains(i) {
-                _ = unchangedOnce(i, r, record: archiveComplaint(key, for: r, taken: { unchangedRecords["T\($0)"] != nil }).map { "T\($0)" } ?? "", column: header(r, "description"), value: description)
+                _ = unchangedOnce(i, r, record: (assigned?.record ?? archiveComplaint(key, for: r, taken: { unchangedRecords["T\($0)"] != nil })).map { "T\($0)" } ?? "", column: header(r, "description"), value: description)
             } else if options.onDuplicate == .refuse {
                 _ = duplicateHint(i)
-                if let earlier = earlierRow {
+                if let earlier = earlierRow ?? assigned?.repeatOf {
                     // (The earlier row's own sheet, a log row's too: it was said as this file's.)
                     let at = place(ofRow: earlier, from: r)
                     refuse(i, header(r, "description"), description, "the same complaint as \(at.en) (same customer, time and content)",
                            "与\(at.zh)是同一条投诉（客户、受理时间、投诉内容均相同）")
                 } else {
                     b.archiveDuplicates.insert(i)
-                    let t = archiveComplaint(key, for: r, taken: { _ in false }).flatMap { archive.state.entity(.complaint, $0) }
+                    let t = (assigned?.record ?? archiveComplaint(key, for: r, taken: { _ in false })).flatMap { archive.state.entity(.complaint, $0) }
                     let d: (en: String, zh: String) = t.map { differingWords(complaintDiffering($0, r, complainant: complainant)) } ?? ("", "")
                     refuse(i, header(r, "description"), description, "already in the archive as \(t.map { $0["number"]?.text ?? $0.shortID } ?? "a complaint") (same customer, time and content\(d.en))",
                            "档案中已有这条投诉（\(t.map { ($0["number"]?.text ?? $0.shortID) + "，" } ?? "")客户、受理时间、投诉内容均相同\(d.zh)）")
                 }
-            } else if options.onDuplicate == .update, earlierRow == nil, let id = archiveComplaint(key, for: r, taken: { complaintUpdateRow[$0] != nil }) {
+            } else if options.onDuplicate == .update, earlierRow == nil, let id = assigned?.record ?? archiveComplaint(key, for: r, taken: { complaintUpdateRow[$0] != nil }) {
                 // The steps the archive's complaint has not had yet, from the row
                 // (通报, 处理, 回访): they were dropped without a word (helper-97); its
                 // 投诉人 as registered, and its 被投诉人/部门 and 渠道 as the sheet has them,

@@ -94,14 +94,14 @@ extension Importer.ChangeSetBuilder {
             // (Which of them is not clear: refused, naming them; rows naming it are refused too.)
             refuse(i, header(r, "name"), name,
                    "\(name) could be any of the archive's \(listed(several, zh: false)): the file was saved as GBK, where the characters GBK cannot hold became ?, so which it is is not clear and this row is not imported. Give its credit code, or save the file as CSV UTF-8 or as a workbook (.xlsx) and import it again",
-                   "无法确定“\(name)”是档案中的哪一家客户（\(listed(several, zh: true))）：文件按 GBK 编码保存，表情符号等字符已变成“?”，本行无法导入。如档案中这家客户已登记统一社会信用代码，可在本行填写；否则请将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
+                   "文件按 GBK 编码保存，表情符号等字符已变成“?”，因此无法确定“\(name)”是档案中的哪一家客户（可能是 \(listed(several, zh: true))），本行无法导入。如该客户在档案中已登记统一社会信用代码，可在本行填上该代码后重新导入；否则请将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
             standsForNone(i, r, candidates: several)
             return
         }
         else if let c = index.customer(lostCharactersOf: name, key: key) {
             // (Björn AB saved by Excel as GBK: Bj?rn AB, which was added as a new customer.)
             match = (c, nil, MatchReason(.lostCharacters, "the same name but for the characters GBK cannot hold, which the file has as ?",
-                                         "除变成“?”的字符外名称相同：文件按 GBK 编码保存，GBK 无法表示的字符已变成“?”"))
+                                         "名称除已变成“?”的字符外完全一致（文件按 GBK 编码保存，表情符号等 GBK 不支持的字符会变成“?”）"))
         }
         else if let phone = rowKeys.phone, let shared = index.sharedFirstPhones[phone] {
             // A first number several archive customers give, none of them named by the row.
@@ -261,13 +261,16 @@ extension Importer.ChangeSetBuilder {
         let mobileKeys = Identity.allPhoneKeys(r.field("mobile")).map { "\(customer)|\($0)" }
         var match: (ref: String, line: Int?, why: MatchReason)?
         guard let own = ownNamed(i, r, .contact, customer: customer, name: name) else { return }
-        if own == nil, people[pkey] == nil, let owner = archiveID(customer),
+        let twin = own == nil ? namesakeTwin(i, r, .contact, customer: customer, name: name) : nil
+        if twin == nil, own == nil, people[pkey] == nil, let owner = archiveID(customer),
            case let same = archiveChildren(.contact, of: owner).byKey[Importer.personKey(name)] ?? [], same.count > 1,
            childRef(.contact, customer: customer, name: name, mobile: r.field("mobile"), id: r.sourceID, reference: true) == nil {
             refuseNamesakes(i, r, .contact, column: header(r, "name"), value: name, customer: customer, name: name, same, reference: false)
             return
         }
-        if let own {
+        if let twin {
+            if let ref = twin { match = (ref, nil, MatchReason(.personName, "same name at the same customer", "同一客户下姓名相同")) }
+        } else if let own {
             match = (own.shortID, nil, MatchReason(.recordID, "same record id", "记录号相同"))
             if people[pkey] == nil { people[pkey] = (own.shortID, r.line) } else if people[pkey]?.ref != own.shortID { sharedNames.insert("R|\(pkey)") }  // (as for a customer's above)
         } else if let existing = childRef(.contact, customer: customer, name: name, mobile: r.field("mobile"), id: r.sourceID), !distinctRecords(r, existing) {
@@ -563,6 +566,23 @@ extension Importer.ChangeSetBuilder {
         return true
     }
 
+    /// For a row of a file whose record ids are its own (another archive's export) naming one of
+    /// several archive records of its customer that share its name (one added with --force):
+    /// the one its id stands for (`archiveTwin`: the one an earlier row of the id took, else the
+    /// first free, one whose values are the row's first), or `.some(nil)` when every one is taken
+    /// (the file has more of them: a new one); nil for any other row. The export imported again
+    /// was refused as not saying which (helper-218 2).
+    func namesakeTwin(_ i: Int, _ r: Row, _ kind: EntityKind, customer: String, name: String) -> String?? {
+        guard !ownIDs, !idsReadAsHere, let fileID = fileRecordID(r), let owner = archiveID(customer) else { return nil }
+        let same = archiveChildren(kind, of: owner).byKey[Importer.personKey(name)] ?? []
+        guard same.count > 1 else { return nil }
+        let key = Importer.logKey("\(kind.idPrefix)|\(customer)", 0, Importer.personKey(name))
+        let assigned = archiveTwin(key, fileID, i, among: same.map(\.id).sorted()) { [importer] id in
+            same.first { $0.id == id }.map { importer.differingFromArchive(kind, $0, r).isEmpty } ?? false
+        }
+        return .some(assigned.map { kind.idPrefix + String($0.record) })
+    }
+
     /// A row of the projects sheet (`Importer.buildChangeSet`): its record found or made, and its operations.
     func planProject(_ i: Int, _ r: Row, before: Int) {
         guard let customer = customerOf(i, r) else { return }
@@ -578,7 +598,8 @@ extension Importer.ChangeSetBuilder {
         }
         // (Unless the row's 记录号 is one of them, as for a contact: a CSV export of the projects
         // was refused as not saying which.)
-        if own == nil, projects["\(customer)|\(Importer.personKey(name))"] == nil, let owner = archiveID(customer),
+        let twin = own == nil ? namesakeTwin(i, r, .project, customer: customer, name: name) : nil
+        if twin == nil, own == nil, projects["\(customer)|\(Importer.personKey(name))"] == nil, let owner = archiveID(customer),
            case let same = archiveChildren(.project, of: owner).byKey[Importer.personKey(name)] ?? [], same.count > 1,
            childRef(.project, customer: customer, name: name, id: r.sourceID, reference: true) == nil {
             refuseNamesakes(i, r, .project, column: header(r, "name"), value: name, customer: customer, name: name, same, reference: false)
@@ -587,7 +608,8 @@ extension Importer.ChangeSetBuilder {
         // (Two projects of one name the file gives distinct record ids, as an export of an
         // archive where one was added again with --force does, are two, as contacts are: its
         // import into a new archive was refused as a duplicate.)
-        if let existing = own?.shortID ?? childRef(.project, customer: customer, name: name, id: r.sourceID).flatMap({ distinctRecords(r, $0) ? nil : $0 }) {
+        let found: String? = if let twin { twin } else { childRef(.project, customer: customer, name: name, id: r.sourceID).flatMap { distinctRecords(r, $0) ? nil : $0 } }
+        if let existing = own?.shortID ?? found {
             if own == nil, idContradictsName(i, r, .project, customer: customer, found: existing) { return }
             switch options.onDuplicate {
             case .refuse where identical.contains(i):
@@ -672,8 +694,9 @@ extension Importer.ChangeSetBuilder {
                 _ = add(.setStage(ref, stage: stage, reason: madeByImport, at: r.instants["stageSince"]), row: i)
                 if let wanted = SalesStage.read(stage.trimmedWhitespace) { fileStages[ref] = wanted }
             }
-            if moved {
-                // (Also beside a history: it went without a word: helper-209 4.)
+            if moved || staysAtFirst {
+                // (Also beside a history: it went without a word: helper-209 4; and at the first
+                // stage, since its 进入阶段 is read there too: helper-218 5.)
                 if let bad = r.refs["stageSince"] {
                     updateWarnings.append(ImportProblem(
                         table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .stageSince)?.header, value: bad,
@@ -882,7 +905,7 @@ extension Importer.ChangeSetBuilder {
                     updateWarnings.append(ImportProblem(
                         table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .field("stage"))?.header ?? column, value: stage,
                         reason: "the stage history of the project \(name) ends at \(last.to.en), and the file gives its stage as \(wanted.en): the import records one more move, \(last.to.en) → \(wanted.en), after the history (its reason: \(madeByImport)); if the stage is wrong, correct the file and import it again",
-                        reasonZH: "项目“\(name)”：“阶段变更记录”最后停在“\(last.to.zh)”，但当前阶段填的是“\(wanted.zh)”，导入时将在这些变更之后补记一次变更：\(last.to.zh) → \(wanted.zh)，原因记为“\(madeByImport)”。如当前阶段填错了，请改正文件后重新导入"))
+                        reasonZH: "项目“\(name)”：“阶段变更记录”中最后一次变更为“\(last.to.zh)”，但当前阶段填的是“\(wanted.zh)”。导入时将在记录末尾补记一次变更（\(last.to.zh) → \(wanted.zh)），原因记为“\(madeByImport)”。如当前阶段填错了，请改正文件后重新导入"))
                     // (Before the history's last move: the import's time, said: helper-209 4.)
                     if let given = r.instants["stageSince"], given < last.at {
                         updateWarnings.append(ImportProblem(

@@ -47,7 +47,7 @@ extension Importer.ChangeSetBuilder {
                     updateWarnings.append(ImportProblem(
                         table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .field(key))?.header, value: input,
                         reason: "the \(spec.en) of \(entry.shortID) is \(input) in the file and \(old) in the archive; the file was saved as GBK, and which ? stand for lost characters is not clear, so the archive's text is kept",
-                        reasonZH: "跟进记录 \(entry.shortID) 的“\(spec.zh)”在文件中为“\(input)”，档案中为“\(old)”。该文件以 GBK 编码保存，无法确定文件中的问号是原有的问号还是被替换的字符，因此保留档案中的原内容"))
+                        reasonZH: "跟进记录 \(entry.shortID) 的“\(spec.zh)”在文件中为“\(input)”，档案中为“\(old)”。文件按 GBK 编码保存，无法确定其中的问号是原本就有的，还是由表情符号等字符变成的，因此保留档案中的原内容"))
                     continue
                 }
             }
@@ -197,21 +197,27 @@ extension Importer.ChangeSetBuilder {
             key = original
             inArchive = true
         }
-        var earlierRow = inArchive ? logKeys[key] : logKeys.updateValue(i, forKey: key)
+        var assigned: (record: UInt64, repeatOf: Int?)?
+        if inArchive, let fileID = fileRecordID(r) {
+            _ = archiveEntry(key)
+            assigned = archiveTwin(key, fileID, i, among: entryTwins[key] ?? archiveEntry(key).map { [$0] } ?? [])
+            if assigned == nil { inArchive = false }
+        }
+        var earlierRow = inArchive ? (assigned == nil ? logKeys[key] : nil) : logKeys.updateValue(i, forKey: key)
         if let first = earlierRow, !inArchive {
             logKeys[key] = first
             earlierRow = earlierRecord(of: key, first: first, i, r) { $0.sourceID }
         }
         if inArchive || earlierRow != nil {
             if options.onDuplicate == .refuse, identical.contains(i) {
-                _ = unchangedOnce(i, r, record: archiveEntry(key, taken: { unchangedRecords["L\($0)"] != nil }).map { "L\($0)" } ?? "", column: header(r, "summary"), value: summary)
+                _ = unchangedOnce(i, r, record: (assigned?.record ?? archiveEntry(key, taken: { unchangedRecords["L\($0)"] != nil })).map { "L\($0)" } ?? "", column: header(r, "summary"), value: summary)
             } else if options.onDuplicate == .refuse {
-                if inArchive && earlierRow == nil { b.archiveDuplicates.insert(i) }
-                let (en, zh) = earlierRow.map { place(ofRow: $0, from: r) }.map { ("the same entry as \($0.en) (same customer, time and content)", "与\($0.zh)重复（客户、时间、内容均相同）") }
+                if inArchive && earlierRow == nil && assigned?.repeatOf == nil { b.archiveDuplicates.insert(i) }
+                let (en, zh) = (earlierRow ?? assigned?.repeatOf).map { place(ofRow: $0, from: r) }.map { ("the same entry as \($0.en) (same customer, time and content)", "与\($0.zh)重复（客户、时间、内容均相同）") }
                     ?? ("already in the archive's contact log (same customer, time and content)", "档案中已有这条跟进记录（客户、时间、内容均相同）")
                 let hint = duplicateHint(i)
                 refuse(i, header(r, "summary"), summary, en + hint.0, zh + hint.1)
-            } else if options.onDuplicate == .update, inArchive, earlierRow == nil, let id = archiveEntry(key, taken: { logUpdateRow[$0] != nil }) {
+            } else if options.onDuplicate == .update, inArchive, earlierRow == nil, let id = assigned?.record ?? archiveEntry(key, taken: { logUpdateRow[$0] != nil }) {
                 // The archive's entry with the row's other cells (next step, next date,
                 // way, place, people, project): they were dropped, and the file said to be
                 // in the archive already (helper-97).
@@ -252,15 +258,34 @@ extension Importer.ChangeSetBuilder {
     /// was logged twice, or a complaint filed twice, does (its import into a new archive was
     /// refused as a duplicate: the round trip broke).
     func earlierRecord(of key: LogKey, first: Int, _ i: Int, _ r: Row, id: (Row) -> String?) -> Int? {
-        func given(_ row: Row) -> String? {
-            id(row).map { Importer.idKey($0.trimmedWhitespace) }.flatMap { $0.isEmpty ? nil : $0 }
-        }
+        func given(_ row: Row) -> String? { fileRecordID(row, id(row)) }
         guard rows[first].kind == r.kind, let own = given(r), let firsts = given(rows[first]), own != firsts else { return first }
         var byID = rowsOfKeyByID[key] ?? [firsts: first]
         if let earlier = byID[own] { return earlier }
         byID[own] = i
         rowsOfKeyByID[key] = byID
         return nil
+    }
+
+    /// A row's record id (记录号) as the file gives it, compared as ids are; nil when it has none.
+    func fileRecordID(_ r: Row, _ given: String? = nil) -> String? {
+        (given ?? r.sourceID).map { Importer.idKey($0.trimmedWhitespace) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The archive's record (of `among`: the log entries or complaints of `key`) that the file's
+    /// record id `fileID`, on row `i`, stands for: the one an earlier row of that id took (the row
+    /// repeats it: `repeatOf`), else the first none took (`prefer`: of the row's complaint
+    /// number, if free); nil when every one is taken: the archive has fewer of them than the file
+    /// (helper-218 3: a third twin logged since was skipped; 4: a row repeating an id took the
+    /// next twin, and the row after it was refused).
+    func archiveTwin(_ key: LogKey, _ fileID: String, _ i: Int, among: [UInt64], prefer: ((UInt64) -> Bool)? = nil) -> (record: UInt64, repeatOf: Int?)? {
+        var byID = archiveRecordOfID[key] ?? [:]
+        if let earlier = byID[fileID] { return (earlier.record, earlier.row) }
+        let taken = Set(byID.values.map(\.record))
+        guard let free = prefer.flatMap({ p in among.first { !taken.contains($0) && p($0) } }) ?? among.first(where: { !taken.contains($0) }) else { return nil }
+        byID[fileID] = (free, i)
+        archiveRecordOfID[key] = byID
+        return (free, nil)
     }
 
     /// The archive's log entries whose text has characters code page 936 lacks, by the key of

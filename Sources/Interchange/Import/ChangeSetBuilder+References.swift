@@ -263,7 +263,7 @@ extension Importer.ChangeSetBuilder {
                 // them, not "no such customer": helper-214 3.)
                 refuse(i, header(r, "customer"), text,
                        "\(text) could be any of the archive's \(listed(lost, zh: false)): the file was saved as GBK, where the characters GBK cannot hold became ?; give the customer's code or credit code, or save the file as CSV UTF-8 or as a workbook (.xlsx) and import it again",
-                       "无法确定“\(text)”是档案中的哪一家客户（\(listed(lost, zh: true))）：文件按 GBK 编码保存，表情符号等字符已变成“?”，本行无法导入。请在此列改填 \(lost.prefix(2).joined(separator: " 或 ")) 这样的记录号（或该客户已登记的统一社会信用代码），或将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
+                       "文件按 GBK 编码保存，表情符号等字符已变成“?”，因此无法确定“\(text)”是档案中的哪一家客户（可能是 \(listed(lost, zh: true))），本行无法导入。请在此列改填该客户的记录号（如 \(lost.prefix(2).joined(separator: " 或 "))）或已登记的统一社会信用代码；也可以将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
             } else if let refused = refusedCustomers[key] {
                 let at = place(refused.table, refused.line, from: r)
                 refuse(i, header(r, "customer"), text, "\(text) is at \(at.en), but that row was refused, so this one cannot be imported either; correct that row first",

@@ -58,6 +58,9 @@ extension Importer {
         /// The rows of one log or complaint key (customer, time and content) that the file gives
         /// distinct record ids or complaint numbers, by that id (`recordOfItsOwn`).
         var rowsOfKeyByID: [LogKey: [String: Int]] = [:]
+        /// The archive's log entry or complaint each record id of the file stands for, with its
+        /// first row, by key (`archiveTwin`).
+        var archiveRecordOfID: [LogKey: [String: (record: UInt64, row: Int)]] = [:]
         /// The row of each complaint new in the file, by its key; the first row of each archive
         /// complaint a row updates.
         var complaintRowOfKey: [LogKey: Int] = [:]

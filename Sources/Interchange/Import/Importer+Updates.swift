@@ -261,7 +261,7 @@ extension Importer {
                         // written, and nothing lost: helper-204 1, 2.)
                         fieldsKeptForQuestionMarks += 1
                         how = (en: "; which ? stand for them cannot be told, so the archive's text is kept and the file's change to this field is not made" + utf8.en,
-                               zh: "。无法确定文件中的问号是原有的问号还是被替换的字符，因此“\(spec.zh)”保留档案中的原内容，文件中对“\(spec.zh)”的修改未导入" + utf8.zh)
+                               zh: "。无法确定其中的问号是原本就有的，还是由表情符号等字符变成的，因此“\(spec.zh)”保留档案中的原内容，文件中对“\(spec.zh)”的修改未导入" + utf8.zh)
                     }
                     warnings.append(ImportProblem(table: table, line: r.line, column: nil, value: input, reason: said.en + how.en, reasonZH: said.zh + how.zh))
                     continue

@@ -60,7 +60,7 @@ public final class Importer {
         return ImportProblem(
             table: table, line: first, column: nil, value: nil,
             reason: "the file was saved as GBK (Excel's CSV on Chinese Windows), where emoji, ¥ and other characters GBK lacks become ?; \(lineList(lines, zh: false)) \(lines.count == 1 ? "holds" : "hold") ?: if they stood for such characters, they are imported as ?. Save the file as \"CSV UTF-8\" or as a workbook (.xlsx) and import it again",
-            reasonZH: "该文件以 GBK 编码保存（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”即为此编码），表情符号、¥ 等字符保存后会变成问号。\(lineList(lines, zh: true))含有问号：如原为这类字符，新增或修改的内容中将是问号（已对应到档案记录的名称和跟进记录除外，档案中的原内容保持不变）。请将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
+            reasonZH: "该文件以 GBK 编码保存（在中文版 Windows 上用 Excel 另存为“CSV（逗号分隔）”即为此编码），表情符号、¥ 等字符保存后会变成问号。\(lineList(lines, zh: true))含有问号。如果这些问号原本是这类字符，导入后新增或修改的内容中也会是问号（已与档案记录匹配的名称和跟进记录除外，这些内容保留档案中的原样）。请将文件另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx）后重新导入")
     }
 
     /// A file whose bytes read as UTF-8 and as GBK: which it was taken as, why, and how to say

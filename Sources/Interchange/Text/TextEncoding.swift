@@ -248,7 +248,16 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
             case .utf16LE, .utf16BE:
                 return try decodeUTF16(bytes, bigEndian: encoding == .utf16BE)
             case .gb18030:
-                if pasted, let start = utf8LineStart(bytes) { throw mixedEncodings(line: line(ofByte: start, in: bytes, encoding: .gb18030)) }
+                if pasted, let start = utf8LineStart(bytes) {
+                    // (The line both ways, to see which is right: a GBK line can read as UTF-8
+                    // too, Tony毛Lee as TonyëLee, and --encoding gbk then reads it as it is:
+                    // helper-218 6.)
+                    var end = start
+                    while end < bytes.count && bytes[end] != 0x0A && bytes[end] != 0x0D { end += 1 }
+                    let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    let asGBK = (try? GB18030Converter.decode(text)) ?? ""
+                    throw mixedEncodings(line: line(ofByte: start, in: bytes, encoding: .gb18030), asGBK: asGBK, asUTF8: String(decoding: text, as: UTF8.self))
+                }
                 return try GB18030Converter.decode(bytes)
             }
         }
@@ -450,9 +459,9 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
     /// character has (华为 is E5 8D 8E E4 B8 BA; a UTF-8 line of the commonest short names went
     /// unseen, stored as 鍗庝负: helper-212 5). Of 2,000,000 random GB2312 strings of three to eight
     /// characters, 80 were well-formed UTF-8 with two such characters and none had such a byte.
-    /// One character is enough when it is an accented Latin letter between two ASCII letters
-    /// (Jörg): read as GBK, a Chinese character inside a Latin word on a line whose every other
-    /// byte is ASCII.
+    /// One character is enough when it is an accented Latin letter beside an ASCII letter (Jörg,
+    /// Nestlé, Škoda): read as GBK, a Chinese character glued to a Latin word on a line whose
+    /// every other character reads as UTF-8 too.
     static func utf8LineStart(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         let n = b.count
         var start = 0
@@ -468,7 +477,10 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
                 // (An accented Latin letter, U+00C0–U+017F, inside a word: Jörg, Müller. Read as
                 // GBK it is one Chinese character between two Latin letters, J枚rg, M眉ller,
                 // stored so without a word: helper-216 1.)
-                if length == 2, (0xC3...0xC5).contains(c), i > start, i + 2 < n, isASCIILetter(b[i - 1]), isASCIILetter(b[i + 2]) { latinInWord = true }
+                // (Or at a word's end or start, Nestlé, Škoda, Émile: helper-218 1. A GBK line
+                // whose every character reads as UTF-8 too, Tony毛Lee, is refused so as well: the
+                // message shows both readings and offers --encoding gbk.)
+                if length == 2, (0xC3...0xC5).contains(c), (i > start && isASCIILetter(b[i - 1])) || (i + 2 < n && isASCIILetter(b[i + 2])) { latinInWord = true }
                 for k in i..<(i + length) where b[k] <= 0xA0 { belowGB2312 = true }
                 i += length
             }
@@ -507,13 +519,19 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         }
     }
 
-    static func mixedEncodings(line: Int) -> InterchangeError {
-        InterchangeError(
+    static func mixedEncodings(line: Int, asGBK: String = "", asUTF8: String = "") -> InterchangeError {
+        func shown(_ text: String) -> String {
+            let clean = String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
+            return clean.count > 60 ? String(clean.prefix(60)) + "…" : clean
+        }
+        let readings = asUTF8.isEmpty ? (en: "", zh: "")
+            : (en: " (as GBK it reads “\(shown(asGBK))”, as UTF-8 “\(shown(asUTF8))”)", zh: "（按 GBK 读为“\(shown(asGBK))”，按 UTF-8 读为“\(shown(asUTF8))”）")
+        return InterchangeError(
             .encoding,
-            "Line \(line.withThousandsSeparators) is UTF-8 text, but the file is read as GBK/GB18030: read so, that line would be stored garbled. The file mixes two encodings (rows pasted in from another file?), or it is UTF-8 throughout.",
-            zh: "第 \(line.withThousandsSeparators) 行是 UTF-8 编码，但文件正按 GBK/GB18030 编码读取，该行会显示为乱码。可能整个文件都是 UTF-8 编码，也可能文件混用了两种编码（例如部分行是从其他文件粘贴过来的）。",
-            hint: "If the whole file is UTF-8, import it with --encoding utf-8; otherwise open it in Excel or WPS, check that line, and save the whole file again as \"CSV UTF-8\".",
-            hintZH: "如果整个文件都是 UTF-8 编码，请加上 --encoding utf-8 后重新导入；否则请用 Excel 或 WPS 打开文件，确认该行显示正常后，将整个文件另存为“CSV UTF-8（逗号分隔）”，再重新导入。"
+            "Line \(line.withThousandsSeparators) is UTF-8 text, but the file is read as GBK/GB18030: read so, that line would be stored garbled\(readings.en). The file mixes two encodings (rows pasted in from another file?), or it is UTF-8 throughout.",
+            zh: "第 \(line.withThousandsSeparators) 行是 UTF-8 编码，但文件目前按 GBK/GB18030 编码读取，这样该行存入档案后会变成乱码\(readings.zh)。可能整个文件都是 UTF-8 编码，也可能文件混用了两种编码（例如部分行是从其他文件粘贴过来的）。",
+            hint: "If the whole file is UTF-8, import it with --encoding utf-8; if the line reads right as GBK, import it with --encoding gbk; otherwise open it in Excel or WPS, check that line, and save the whole file again as \"CSV UTF-8\".",
+            hintZH: "如果整个文件都是 UTF-8 编码，请在导入命令后加上 --encoding utf-8 重新导入；如果该行按 GBK 读出的内容正确，请加上 --encoding gbk 重新导入；否则请用 Excel 或 WPS 打开文件，检查并改正该行，然后将整个文件另存为“CSV UTF-8（逗号分隔）”，再重新导入。"
         )
     }
 

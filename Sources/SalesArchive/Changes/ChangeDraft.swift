@@ -1222,6 +1222,13 @@ enum Lookup {
                 let written = q.trimmedSpaces.lowercased()
                 var named: Entity?
                 state.each(kind) { c in if named == nil, c.id != e.id, Self.names(of: c).contains(where: { $0.trimmedSpaces == written }) { named = c } }
+                // (A record whose full name is the text itself, a customer named C1: its id, and
+                // the other's full name; "give the full name" asked for the same text again.)
+                if let named, (named["name"]?.text ?? "").trimmedSpaces.lowercased() == written {
+                    throw ArchiveError(.ambiguous, "\(q) is both the id of \(e.shortID) \(e.displayName) and the name of \(named.shortID) \(named.displayName); for \(e.shortID), give its full name \(e.displayName); for \(named.shortID), give its id \(named.shortID)",
+                                       zh: "“\(q)”既是 \(e.shortID) \(e.displayName)的编号，又是 \(named.shortID) 的名称，无法确定指的是哪一个。如指 \(e.shortID)，请改为输入其完整名称“\(e.displayName)”；如指 \(named.shortID)，请输入其编号 \(named.shortID)",
+                                       candidates: ["\(e.shortID) \(e.displayName)", "\(named.shortID) \(named.displayName)"])
+                }
                 if let named {
                     throw ArchiveError(.ambiguous, "\(q) is both the id of \(e.shortID) \(e.displayName) and the code, short name, alias or name of \(named.shortID) \(named.displayName); give the full name of the one meant",
                                        zh: "“\(q)”既是 \(e.shortID) \(e.displayName)的编号，又是 \(named.shortID) \(named.displayName)的\(kind == .customer ? "客户编号、简称或名称" : "名称")，无法确定是哪一个。请改用全称",

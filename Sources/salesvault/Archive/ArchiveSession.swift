@@ -111,13 +111,13 @@ final class ArchiveContext {
             let example = words.count <= 8 && words.allSatisfy({ !$0.isEmpty && !$0.contains(where: { $0.isNewline || $0.isWhitespace || $0 == "\"" || $0 == "'" }) })
                 ? (["salesvault"] + words.map { Terminal.cell($0) } + ["-a", name]).joined(separator: " ") : nil
             return L("the archive in this folder is \(name): add -a \(name) to the command" + (example.map { ": \($0)" } ?? "") + "; or set SALESVAULT_ARCHIVE",
-                     "当前文件夹中有档案 \(name)。请在命令后加上 -a \(name)" + (example.map { "，即：\($0)" } ?? ""))
+                     "当前文件夹中有一份档案：\(name)。请在命令后加上 -a \(name) 指明使用它" + (example.map { "，完整命令为：\($0)" } ?? ""))
         }
         if here.count > 1 {
             let shown = here.prefix(5).map { Terminal.cell($0) }
             let more = here.count > 5 ? L(" and \(here.count - 5) more", " 等") : L("", "")
             return L("this folder has \(here.count) archives (\(shown.joined(separator: ", "))\(more.en)): add -a and the one meant to the command, e.g. -a \(shown[0])",
-                     "当前文件夹中有 \(here.count) 份档案：\(shown.joined(separator: "、"))\(more.zh)。请在命令后用 -a 指明要用哪一份，例如 -a \(shown[0])")
+                     "当前文件夹中有 \(here.count) 份档案：\(shown.joined(separator: "、"))\(more.zh)。请在命令后加上 -a 和档案名，指明要使用哪一份，例如 -a \(shown[0])")
         }
         return L("add -a and the archive file to the command (its whole path when it is in another folder), e.g. -a 张伟.svault; or set SALESVAULT_ARCHIVE",
                  "当前文件夹中没有档案（.svault 文件）。请在命令后加上 -a 和档案文件名（不在当前文件夹时写完整路径），例如 -a 张伟.svault")

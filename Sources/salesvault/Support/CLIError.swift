@@ -168,6 +168,9 @@ enum ErrorReport {
             // named the same two: helper-178 F8.)
             case .ambiguous where (e.reasonZH ?? "").contains("请改用全称"):
                 L("give the full name, not the id", "请输入完整名称，不要用编号")
+            // (The message says which to give for which: a customer named C1.)
+            case .ambiguous where (e.reasonZH ?? "").contains("如指 "):
+                nil
             // (Several of one name, each with its customer: more of the name finds no one of them:
             // helper-192.)
             case .ambiguous where e.candidates.count > 1 && Set(e.candidates.map(CLIError.candidateName)).count == 1:
