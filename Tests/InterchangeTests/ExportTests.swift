@@ -969,6 +969,42 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(twiceOver.counts[.log]?.unchanged, 3, "\(twiceOver.counts)")
     }
 
+    /// Two contacts alike in everything (李工, added twice) of another archive's export: imported
+    /// again, each row stands for one; with the first's row taken out of the file, which the
+    /// other is cannot be told, and the row is refused, not taken for the first (helper-220 3:
+    /// a log entry of the second moved to the first).
+    func testAnIndistinguishableTwinWithoutItsPairIsNotGuessed() throws {
+        let f = try populated()
+        try {
+            let a = try f.open()
+            try a.addContact(customer: "C1", name: "李工", now: testNow - 3_000)
+            let second = try a.addContact(customer: "C1", name: "李工", now: testNow - 2_900)
+            try a.logActivity(customer: "C1", type: "visit", summary: "与第二位李工见面", at: testNow - 2_800, contacts: [second.shortID], now: testNow - 2_800)
+        }()
+        let json = try Exporter.write(try f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .json, now: testNow)).data
+        let g = try ImportFixture(owner: "张伟")
+        XCTAssertTrue(try g.importing(json, name: "e.json").problems.isEmpty)
+        for onDuplicate in [ImportOptions.OnDuplicate.refuse, .update] {
+            let p = try g.importing(json, name: "e.json", commit: false) { $0.onDuplicate = onDuplicate }
+            XCTAssertTrue(p.problems.isEmpty, "\(onDuplicate): \(p.problems.map(\.reasonZH))")
+            XCTAssertEqual(p.counts[.contacts]?.new, 0, "\(onDuplicate)")
+        }
+        var root = try XCTUnwrap(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        var contacts = try XCTUnwrap(root["contacts"] as? [[String: Any]])
+        let firstLi = try XCTUnwrap(contacts.firstIndex { $0["name"] as? String == "李工" })
+        contacts.remove(at: firstLi)
+        root["contacts"] = contacts
+        let without = try JSONSerialization.data(withJSONObject: root)
+        let entryBefore = try XCTUnwrap({ () -> Entity? in let b = try g.open(); try b.loadContactLog(); return b.state.all(.activity).first { $0["summary"]?.text == "与第二位李工见面" } }())
+        let before = try Data(contentsOf: URL(fileURLWithPath: g.path))
+        let p = try g.importing(without, name: "e.json") { $0.onDuplicate = .update }
+        XCTAssertTrue(p.problems.contains { $0.reasonZH.contains("李工") }, "\(p.problems.map(\.reasonZH))")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: g.path)), before)
+        let b = try g.open()
+        try b.loadContactLog()
+        XCTAssertEqual(b.state.all(.activity).first { $0["summary"]?.text == "与第二位李工见面" }?["contacts"], entryBefore["contacts"])
+    }
+
     /// helper-177: a CSV export of an archive with two contacts of one name at a customer writes
     /// the second as its record id (R5) in 决策人, 联系人 and 投诉人, which was refused on import
     /// (a CSV file's ids are read as its own, and the name it advised named both). Such an id

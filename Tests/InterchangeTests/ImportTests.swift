@@ -1732,6 +1732,20 @@ final class ImportTests: XCTestCase {
         XCTAssertNil(ImportSource.Origin(owner: "\u{202E}\n", date: ""))
     }
 
+    /// A JSON export's day is this machine's, as a workbook's 导出时间 is (it was the UTC day:
+    /// a day off for eight hours of a Beijing day; helper-218).
+    func testAJSONExportsDayIsThisMachines() throws {
+        let f = try ImportFixture(owner: "张伟")
+        try f.open().addCustomer(name: "甲有限公司", now: testNow)
+        let json = String(decoding: try Exporter.write(try f.open(), options: Exporter.Options(kinds: [.customers], format: .json, now: testNow)).data, as: UTF8.self)
+        for at in ["2026-12-08T03:00:00+08:00", "2026-12-07T23:30:00-05:00"] {
+            let moved = try XCTUnwrap(json.range(of: #""exportedAt" *: *"[^"]*""#, options: .regularExpression).map { json.replacingCharacters(in: $0, with: "\"exportedAt\": \"\(at)\"") })
+            let source = try ImportSource.read(Data(moved.utf8), fileName: "e.json")
+            let instant = try XCTUnwrap(FieldFormat.instant(iso: at))
+            XCTAssertEqual(source.exportedFrom?.date, DateParser.format(DateParser.localDay(instant)), at)
+        }
+    }
+
     /// The rejects file's reason column is a message: a refused value's invisible characters (a
     /// right-to-left override, a zero-width space) are shown escaped there, as on the terminal,
     /// while the row's own cells keep them exactly.

@@ -219,6 +219,21 @@ final class TextCSVTests: XCTestCase {
             XCTAssertTrue(e?.hintZH?.contains("如果该行按 GBK 读出的内容正确，请加上 --encoding gbk 重新导入") ?? false, e?.hintZH ?? "")
         }
         XCTAssertEqual(try TextEncoding.decode(both, as: .gb18030, refusingPastedUTF8: false), "name,grade\n腾讯,B\nTony毛Lee,A\n")
+        // A line that is no GBK (€ in UTF-8) is said to be so, --encoding gbk not offered (it was
+        // read as “” and offered: helper-220 5); a long line is shown where the readings differ
+        // (the first 60 characters were the same: helper-220 6).
+        let gbkHead = try Tool.run("iconv", ["-f", "UTF-8", "-t", "GBK"], input: Data("name,grade\n腾讯,B\n".utf8))
+        XCTAssertThrowsError(try ImportSource.read(gbkHead + Data("Nestlé 5€,A\n".utf8), fileName: "euro.csv")) { error in
+            let e = error as? InterchangeError
+            XCTAssertTrue(e?.reasonZH.contains("（按 UTF-8 读为“Nestlé 5€,A”，按 GBK 无法读取）") ?? false, e?.reasonZH ?? "")
+            XCTAssertFalse(e?.hintZH?.contains("--encoding gbk") ?? true, e?.hintZH ?? "")
+            XCTAssertFalse(e?.hint?.contains("--encoding gbk") ?? true, e?.hint ?? "")
+        }
+        let long = String(repeating: "x", count: 200) + "Müller,A"
+        XCTAssertThrowsError(try ImportSource.read(gbkHead + Data("\(long)\n".utf8), fileName: "long.csv")) { error in
+            let e = error as? InterchangeError
+            XCTAssertTrue(e?.reasonZH.contains("按 GBK 读为“…" + String(repeating: "x", count: 19) + "M眉ller,A”，按 UTF-8 读为“…" + String(repeating: "x", count: 19) + "Müller,A”") ?? false, e?.reasonZH ?? "")
+        }
         // A GBK line with a traditional or rarer character that reads as UTF-8 too (鋼板厂 as 䓰峧):
         // GBK, not refused (helper-214 2); and asked for as GBK, a file is read so (it was refused).
         for name in ["鋼板厂", "鎮村公司", "鋼為工", "閱茶工"] {

@@ -161,7 +161,11 @@ enum JSONExport {
             }
             tables.append(Table(name: kind.sheetName(zh: true), rows: rows))
         }
-        let origin = (root["owner"] as? String).flatMap { ImportSource.Origin(owner: $0, date: String(((root["exportedAt"] as? String) ?? "").prefix(10)),
+        // (The day of this machine, as a workbook's 导出时间 gives it: the UTC day was a day off
+        // for eight hours of a Beijing day.)
+        let exportedAt = (root["exportedAt"] as? String) ?? ""
+        let day = FieldFormat.instant(iso: exportedAt).map { DateParser.format(DateParser.localDay($0)) } ?? String(exportedAt.prefix(10))
+        let origin = (root["owner"] as? String).flatMap { ImportSource.Origin(owner: $0, date: day,
                                                                                    archiveID: root["archiveID"] as? String, version: root["archiveVersion"] as? String) }
         return (tables, origin)
     }

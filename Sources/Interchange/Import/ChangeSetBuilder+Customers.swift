@@ -566,21 +566,44 @@ extension Importer.ChangeSetBuilder {
         return true
     }
 
-    /// For a row of a file whose record ids are its own (another archive's export) naming one of
-    /// several archive records of its customer that share its name (one added with --force):
-    /// the one its id stands for (`archiveTwin`: the one an earlier row of the id took, else the
-    /// first free, one whose values are the row's first), or `.some(nil)` when every one is taken
-    /// (the file has more of them: a new one); nil for any other row. The export imported again
-    /// was refused as not saying which (helper-218 2).
+    /// For a row of another archive's export (`othersIDs`: its 说明 or JSON header says so)
+    /// naming one of several archive records of its customer that share its name (one added
+    /// with --force): the one its record id stands for: the one an earlier row of the id took;
+    /// else of those no other id took, the one whose values are the row's, else the first when
+    /// the file has a row for each of them (an export, its rows in the order of their records);
+    /// `.some(nil)` when every one is taken (the file has more of them: a new one); nil when it
+    /// is not clear, as for any other row (refused, naming them). The export imported again was
+    /// refused as not saying which (helper-218 2); with a twin's row deleted, the other's took
+    /// its place, and a log entry moved to it (helper-220 3).
     func namesakeTwin(_ i: Int, _ r: Row, _ kind: EntityKind, customer: String, name: String) -> String?? {
-        guard !ownIDs, !idsReadAsHere, let fileID = fileRecordID(r), let owner = archiveID(customer) else { return nil }
-        let same = archiveChildren(kind, of: owner).byKey[Importer.personKey(name)] ?? []
+        guard othersIDs, !ownIDs, !idsReadAsHere, let fileID = fileRecordID(r), let owner = archiveID(customer) else { return nil }
+        let same = (archiveChildren(kind, of: owner).byKey[Importer.personKey(name)] ?? []).sorted { $0.id < $1.id }
         guard same.count > 1 else { return nil }
         let key = Importer.logKey("\(kind.idPrefix)|\(customer)", 0, Importer.personKey(name))
-        let assigned = archiveTwin(key, fileID, i, among: same.map(\.id).sorted()) { [importer] id in
-            same.first { $0.id == id }.map { importer.differingFromArchive(kind, $0, r).isEmpty } ?? false
+        var byID = archiveRecordOfID[key] ?? [:]
+        if let earlier = byID[fileID] { return .some(kind.idPrefix + String(earlier.record)) }
+        let taken = Set(byID.values.map(\.record))
+        let free = same.filter { !taken.contains($0.id) }
+        guard !free.isEmpty else { return .some(nil) }
+        let alike = free.filter { importer.differingFromArchive(kind, $0, r).isEmpty }
+        let candidates = alike.isEmpty ? free : alike
+        guard candidates.count == 1 || fileRows(r.kind, customer: r.refs["customer"] ?? "", name: name) >= same.count else { return nil }
+        byID[fileID] = (candidates[0].id, i)
+        archiveRecordOfID[key] = byID
+        return .some(kind.idPrefix + String(candidates[0].id))
+    }
+
+    /// How many rows of the file's `kind` give the customer as `customer` and the name `name`
+    /// (compared as people's names are); counted once.
+    func fileRows(_ kind: ImportKind, customer: String, name: String) -> Int {
+        if fileNameCounts == nil {
+            var counts: [String: Int] = [:]
+            for row in rows where row.kind == .contacts || row.kind == .projects {
+                counts["\(row.kind.rawValue)|\(row.refs["customer"] ?? "")|\(Importer.personKey(row.field("name") ?? ""))", default: 0] += 1
+            }
+            fileNameCounts = counts
         }
-        return .some(assigned.map { kind.idPrefix + String($0.record) })
+        return fileNameCounts?["\(kind.rawValue)|\(customer)|\(Importer.personKey(name))"] ?? 0
     }
 
     /// A row of the projects sheet (`Importer.buildChangeSet`): its record found or made, and its operations.

@@ -61,6 +61,8 @@ extension Importer {
         /// The archive's log entry or complaint each record id of the file stands for, with its
         /// first row, by key (`archiveTwin`).
         var archiveRecordOfID: [LogKey: [String: (record: UInt64, row: Int)]] = [:]
+        /// `fileRows`, once counted.
+        var fileNameCounts: [String: Int]?
         /// The row of each complaint new in the file, by its key; the first row of each archive
         /// complaint a row updates.
         var complaintRowOfKey: [LogKey: Int] = [:]

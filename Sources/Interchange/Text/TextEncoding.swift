@@ -255,8 +255,8 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
                     var end = start
                     while end < bytes.count && bytes[end] != 0x0A && bytes[end] != 0x0D { end += 1 }
                     let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                    let asGBK = (try? GB18030Converter.decode(text)) ?? ""
-                    throw mixedEncodings(line: line(ofByte: start, in: bytes, encoding: .gb18030), asGBK: asGBK, asUTF8: String(decoding: text, as: UTF8.self))
+                    throw mixedEncodings(line: line(ofByte: start, in: bytes, encoding: .gb18030), asGBK: try? GB18030Converter.decode(text),
+                                         asUTF8: String(decoding: text, as: UTF8.self))
                 }
                 return try GB18030Converter.decode(bytes)
             }
@@ -519,19 +519,27 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         }
     }
 
-    static func mixedEncodings(line: Int, asGBK: String = "", asUTF8: String = "") -> InterchangeError {
+    /// `asGBK`, `asUTF8`: the line read either way (nil: it is no GBK, and --encoding gbk is not
+    /// offered; helper-220 5), shown from a little before its first character beyond ASCII, where
+    /// the two differ (the first 60 characters of a long line were the same: helper-220 6).
+    static func mixedEncodings(line: Int, asGBK: String? = nil, asUTF8: String = "") -> InterchangeError {
+        let lead = asUTF8.unicodeScalars.prefix { $0.isASCII }.count
         func shown(_ text: String) -> String {
-            let clean = String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
-            return clean.count > 60 ? String(clean.prefix(60)) + "…" : clean
+            let clean = Array(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
+            let from = lead > 20 ? lead - 20 : 0, to = min(clean.count, from + 60)
+            return (from > 0 ? "…" : "") + String(clean[from..<to]) + (to < clean.count ? "…" : "")
         }
-        let readings = asUTF8.isEmpty ? (en: "", zh: "")
-            : (en: " (as GBK it reads “\(shown(asGBK))”, as UTF-8 “\(shown(asUTF8))”)", zh: "（按 GBK 读为“\(shown(asGBK))”，按 UTF-8 读为“\(shown(asUTF8))”）")
+        let readings: (en: String, zh: String) = asUTF8.isEmpty ? ("", "")
+            : asGBK.map { gbk in (" (as GBK it reads “\(shown(gbk))”, as UTF-8 “\(shown(asUTF8))”)", "（按 GBK 读为“\(shown(gbk))”，按 UTF-8 读为“\(shown(asUTF8))”）") }
+            ?? (" (as UTF-8 it reads “\(shown(asUTF8))”; it is no GBK text)", "（按 UTF-8 读为“\(shown(asUTF8))”，按 GBK 无法读取）")
+        let gbk: (en: String, zh: String) = asGBK == nil && !asUTF8.isEmpty ? ("", "")
+            : ("if the line reads right as GBK, import it with --encoding gbk; ", "如果该行按 GBK 读出的内容正确，请加上 --encoding gbk 重新导入；")
         return InterchangeError(
             .encoding,
             "Line \(line.withThousandsSeparators) is UTF-8 text, but the file is read as GBK/GB18030: read so, that line would be stored garbled\(readings.en). The file mixes two encodings (rows pasted in from another file?), or it is UTF-8 throughout.",
             zh: "第 \(line.withThousandsSeparators) 行是 UTF-8 编码，但文件目前按 GBK/GB18030 编码读取，这样该行存入档案后会变成乱码\(readings.zh)。可能整个文件都是 UTF-8 编码，也可能文件混用了两种编码（例如部分行是从其他文件粘贴过来的）。",
-            hint: "If the whole file is UTF-8, import it with --encoding utf-8; if the line reads right as GBK, import it with --encoding gbk; otherwise open it in Excel or WPS, check that line, and save the whole file again as \"CSV UTF-8\".",
-            hintZH: "如果整个文件都是 UTF-8 编码，请在导入命令后加上 --encoding utf-8 重新导入；如果该行按 GBK 读出的内容正确，请加上 --encoding gbk 重新导入；否则请用 Excel 或 WPS 打开文件，检查并改正该行，然后将整个文件另存为“CSV UTF-8（逗号分隔）”，再重新导入。"
+            hint: "If the whole file is UTF-8, import it with --encoding utf-8; \(gbk.en)otherwise open it in Excel or WPS, check that line, and save the whole file again as \"CSV UTF-8\".",
+            hintZH: "如果整个文件都是 UTF-8 编码，请在导入命令后加上 --encoding utf-8 重新导入；\(gbk.zh)否则请用 Excel 或 WPS 打开文件，检查并改正该行，然后将整个文件另存为“CSV UTF-8（逗号分隔）”，再重新导入。"
         )
     }
 
