@@ -25,14 +25,7 @@ extension Importer.ChangeSetBuilder {
 
     func archiveComplaint(_ key: LogKey) -> UInt64? {
         if complaintsByKey == nil {
-            var map: [LogKey: UInt64] = [:], twins: [LogKey: [UInt64]] = [:]
-            archive.state.each(.complaint) { t in
-                guard let c = t["customer"]?.ref, let at = t["receivedAt"]?.int else { return }
-                let key = Importer.complaintKey("C\(c)", at, t["description"]?.text ?? "")
-                if let other = map.updateValue(t.id, forKey: key) { twins[key, default: [other]].append(t.id) }
-            }
-            complaintsByKey = map
-            complaintTwins = twins.mapValues { $0.sorted() }
+            (complaintsByKey, complaintTwins) = Importer.recordsByKey(archive.state, .complaint, at: "receivedAt", text: "description", key: Importer.complaintKey)
         }
         return complaintsByKey?[key]
     }

@@ -3,16 +3,7 @@ import SalesArchive
 
 extension Importer.ChangeSetBuilder {
     func archiveEntry(_ key: LogKey) -> UInt64? {
-        if entriesByKey == nil {
-            var map: [LogKey: UInt64] = [:], twins: [LogKey: [UInt64]] = [:]
-            archive.state.each(.activity) { e in
-                guard let c = e["customer"]?.ref, let at = e["at"]?.int else { return }
-                let key = Importer.logKey("C\(c)", at, e["summary"]?.text ?? "")
-                if let other = map.updateValue(e.id, forKey: key) { twins[key, default: [other]].append(e.id) }
-            }
-            entriesByKey = map
-            entryTwins = twins.mapValues { $0.sorted() }
-        }
+        if entriesByKey == nil { (entriesByKey, entryTwins) = Importer.recordsByKey(archive.state, .activity, at: "at", text: "summary") }
         return entriesByKey?[key]
     }
 

@@ -137,14 +137,17 @@ extension Importer {
     }
 
     /// The archive's log entries or complaints by what makes one the same as another (`logKey`:
-    /// customer, time `at`, text `text`).
+    /// customer, time `at`, text `text`): the last of each key, and, for a key several have (one
+    /// logged or filed twice), all of them in id order (`twins`).
     static func recordsByKey(_ state: ArchiveState, _ kind: EntityKind, at: String, text: String,
-                             key: (String, Int64, String) -> LogKey = Importer.logKey) -> [LogKey: UInt64] {
-        var map: [LogKey: UInt64] = [:]
+                             key: (String, Int64, String) -> LogKey = Importer.logKey) -> (last: [LogKey: UInt64], twins: [LogKey: [UInt64]]) {
+        var map: [LogKey: UInt64] = [:], twins: [LogKey: [UInt64]] = [:]
         state.each(kind) { e in
-            if let c = e["customer"]?.ref, let time = e[at]?.int { map[key("C\(c)", time, e[text]?.text ?? "")] = e.id }
+            guard let c = e["customer"]?.ref, let time = e[at]?.int else { return }
+            let k = key("C\(c)", time, e[text]?.text ?? "")
+            if let other = map.updateValue(e.id, forKey: k) { twins[k, default: [other]].append(e.id) }
         }
-        return map
+        return (map, twins.mapValues { $0.sorted() })
     }
 
     /// Operations that fill record `ref` with the row's values that differ from what it holds
